@@ -1,0 +1,82 @@
+/**
+ * The one rule that names every tool, from its HTTP method and path (never from the title, which
+ * repeats across sections):
+ *
+ *   verb     GET -> `get` when the path ends with a parameter (one item); otherwise `list` when the
+ *            endpoint returns a collection (it pages; or its last segment is plural and its 200 body has a
+ *            top-level array; or an item path `{...}` sits right below it), else `get`.
+ *            POST -> `create`; PATCH and PUT -> `update`; DELETE -> `delete`.
+ *   noun     the literal path segments in order, path parameters dropped. A segment followed by a
+ *            parameter (or by `me`) names one item, so it is singularised (`meetings/{id}` -> `meeting`);
+ *            so is the last segment of a POST (it creates one item). `me` is dropped, except as the
+ *            last segment, where it stays (`members/me` -> `member_me`: the caller themself).
+ *   join     `verb_noun...` in snake_case; a word repeated right after itself is collapsed
+ *            (`/phone/phone_numbers` -> `phone_numbers`).
+ *   clash    if two endpoints still get one name, the one with the longer path keeps its repeated
+ *            words (`collapse: false`).
+ *
+ * e.g. PATCH /meetings/{meetingId}/livestream -> update_meeting_livestream,
+ *      GET /users/{userId}/meetings -> list_user_meetings, POST /users/{userId}/meetings -> create_user_meeting.
+ */
+
+const VERB: Record<string, string> = { POST: "create", PATCH: "update", PUT: "update", DELETE: "delete" };
+
+const IRREGULAR: Record<string, string> = {
+  settings: "settings",
+  lock_settings: "lock_settings",
+  status: "status",
+  sms: "sms",
+  analytics: "analytics",
+  metrics: "metrics",
+  news: "news",
+  series: "series",
+  addons: "addon",
+  emergency_addresses: "emergency_address",
+  addresses: "address",
+  devices: "device",
+  policies: "policy",
+  directories: "directory",
+  queries: "query",
+  activities: "activity",
+  entries: "entry",
+  categories: "category",
+  batches: "batch",
+  aliases: "alias",
+  boxes: "box",
+  matches: "match",
+  pass: "pass",
+  access: "access",
+  class: "class",
+};
+
+/** Singular of one snake_case segment: only its last word changes (`call_queues` -> `call_queue`). */
+export function singular(segment: string): string {
+  if (segment in IRREGULAR) return IRREGULAR[segment]!;
+  const words = segment.split("_");
+  const last = words.pop()!;
+  let one = last;
+  if (last in IRREGULAR) one = IRREGULAR[last]!;
+  else if (/ies$/.test(last)) one = last.slice(0, -3) + "y";
+  else if (/(ss|us|is)$/.test(last)) one = last;
+  else if (/(sh|ch|x|zz)es$/.test(last)) one = last.slice(0, -2);
+  else if (/s$/.test(last)) one = last.slice(0, -1);
+  return [...words, one].join("_");
+}
+
+export function toolName(method: string, path: string, returnsCollection: boolean, collapse = true): string {
+  const segments = path.split("/").filter(Boolean);
+  const endsWithItem = segments.at(-1)?.startsWith("{") ?? false;
+  const verb = method === "GET" ? (returnsCollection && !endsWithItem ? "list" : "get") : VERB[method];
+  if (!verb) throw new Error(`no verb for method ${method}`);
+  const words: string[] = [];
+  segments.forEach((segment, i) => {
+    if (segment.startsWith("{") || (segment === "me" && i < segments.length - 1)) return;
+    const next = segments[i + 1];
+    const isLast = segments.slice(i + 1).every((s) => s.startsWith("{") || s === "me");
+    const itemFollows = next !== undefined && (next.startsWith("{") || next === "me");
+    const singularise = itemFollows || (method === "POST" && isLast);
+    words.push(...(singularise ? singular(segment) : segment).toLowerCase().replace(/[^a-z0-9]+/g, "_").split("_").filter(Boolean));
+  });
+  const collapsed = collapse ? words.filter((w, i) => w !== words[i - 1]) : words;
+  return [verb, ...collapsed].join("_");
+}

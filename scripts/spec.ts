@@ -1,0 +1,362 @@
+/**
+ * Reading Zoom's OpenAPI data: which operation each catalog entry is, and a normalised model of its
+ * parameters and body. Spec quirks are resolved here, and each one is recorded so that the
+ * generator can publish the list (src/tools/generated/SPEC-QUIRKS.md).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { singular } from "./naming.js";
+
+export type Json = Record<string, any>;
+
+export const LEGACY_FILE = "zoom-api-v2-2021-08.oas2.json";
+
+export interface CatalogEntry {
+  readonly section: string;
+  readonly title: string;
+  readonly catalog_method: string | null;
+  readonly legacy_2021: { method: string; path: string; operationId: string };
+  readonly current_2026: { file: string; method: string; path: string; operationId: string } | null;
+}
+
+/** A normalised schema node: what the zod emitter understands. */
+export type Node =
+  | { kind: "string"; enum?: string[]; minLength?: number; maxLength?: number; format?: string; default?: unknown }
+  | { kind: "integer" | "number"; enum?: number[]; minimum?: number; maximum?: number; default?: unknown }
+  | { kind: "boolean"; default?: unknown }
+  | { kind: "date" }
+  | { kind: "array"; items: Node; minItems?: number; maxItems?: number }
+  | { kind: "object"; properties: Record<string, Prop> }
+  | { kind: "record" }
+  | { kind: "union"; variants: Node[] }
+  | { kind: "any" };
+
+export interface Prop {
+  node: Node;
+  required: boolean;
+  /** Set when the field belongs to only some `oneOf` variants of its object. */
+  variants?: string[];
+}
+
+export interface Param {
+  readonly name: string;
+  readonly in: "path" | "query";
+  readonly required: boolean;
+  readonly node: Node;
+}
+
+export interface Quirk {
+  readonly where: string;
+  readonly quirk: string;
+  readonly handling: string;
+}
+
+export interface Operation {
+  readonly key: string;
+  readonly method: string;
+  readonly path: string;
+  readonly operationId: string;
+  readonly file: string;
+  readonly legacy: boolean;
+  readonly params: Param[];
+  /** Top-level body: an object's fields, or undefined when the call has no body. */
+  readonly body?: Node;
+  readonly multipart: boolean;
+  readonly scopes: string[];
+  readonly rateLimit?: string;
+  readonly returnsCollection: boolean;
+  /** All of Zoom's prose for this operation, used only to check that our descriptions do not copy it. */
+  readonly specText: string[];
+}
+
+export class SpecReader {
+  private readonly cache = new Map<string, Json>();
+  readonly quirks: Quirk[] = [];
+
+  constructor(private readonly dir: string) {}
+
+  catalog(): CatalogEntry[] {
+    return this.load("catalog-map.json").entries as CatalogEntry[];
+  }
+
+  load(file: string): Json {
+    let spec = this.cache.get(file);
+    if (!spec) {
+      spec = JSON.parse(readFileSync(join(this.dir, file), "utf8")) as Json;
+      this.cache.set(file, spec);
+    }
+    return spec;
+  }
+
+  quirk(where: string, quirk: string, handling: string): void {
+    if (!this.quirks.some((q) => q.where === where && q.quirk === quirk)) this.quirks.push({ where, quirk, handling });
+  }
+
+  /** Global quirks of the 2021 file that affect how every legacy operation is read. */
+  scanLegacyFile(): void {
+    const spec = this.load(LEGACY_FILE);
+    const seen = new Map<string, string>();
+    for (const [path, item] of Object.entries(spec.paths as Json)) {
+      for (const [method, op] of Object.entries(item as Json)) {
+        const id = (op as Json).operationId as string | undefined;
+        if (!id) continue;
+        const here = `${method.toUpperCase()} ${path}`;
+        if (seen.has(id)) {
+          this.quirk(
+            `${LEGACY_FILE}: ${seen.get(id)} and ${here}`,
+            `duplicate operationId \`${id}\``,
+            "Tools are keyed and named by method and path, never by operationId, so both stay distinct.",
+          );
+        } else seen.set(id, here);
+      }
+    }
+    if (Array.isArray(spec.consumes) && spec.consumes.includes("multipart/form-data")) {
+      this.quirk(
+        LEGACY_FILE,
+        "global `consumes` lists multipart/form-data next to application/json",
+        "Ignored: a legacy operation is sent as multipart only when it declares `formData` parameters; every `body` parameter is sent as JSON.",
+      );
+    }
+  }
+
+  operation(entry: CatalogEntry): Operation {
+    const current = entry.current_2026;
+    const file = current ? current.file : LEGACY_FILE;
+    const method = (current ?? entry.legacy_2021).method.toUpperCase();
+    const path = (current ?? entry.legacy_2021).path;
+    const key = `${method} ${path}`;
+    const op = this.load(file).paths[path][method.toLowerCase()] as Json;
+    const legacy = !current;
+    // The summary is left out: it is usually the catalog title, which tools carry as their title.
+    const specText: string[] = [op.description ?? ""];
+
+    const params: Param[] = [];
+    let body: Node | undefined;
+    let multipart = false;
+    const declaredPath = new Set<string>();
+    for (const raw of (op.parameters ?? []) as Json[]) {
+      specText.push(raw.description ?? "");
+      if (raw.in === "body") {
+        body = this.node(raw.schema ?? {}, key, specText, legacy);
+        continue;
+      }
+      if (raw.in === "formData") {
+        multipart = true;
+        body = mergeInto(body, { kind: "object", properties: { [raw.name]: { node: { kind: "string" }, required: !!raw.required } } });
+        continue;
+      }
+      if (raw.in !== "path" && raw.in !== "query") continue;
+      if (raw.in === "path" && !path.includes(`{${raw.name}}`)) {
+        this.quirk(key, `path parameter \`${raw.name}\` is declared but the path has no \`{${raw.name}}\``, "Dropped: it could never be sent.");
+        continue;
+      }
+      if (raw.in === "path") {
+        declaredPath.add(raw.name);
+        if (!raw.required) this.quirk(key, `path parameter \`${raw.name}\` is marked \`required: false\``, "Treated as required: a path cannot have a hole.");
+      }
+      const schema = raw.schema ?? { ...raw, name: undefined, in: undefined, description: undefined, required: undefined };
+      params.push({ name: raw.name, in: raw.in, required: raw.in === "path" || !!raw.required, node: this.node(schema, key, specText, legacy) });
+    }
+    for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
+      if (!declaredPath.has(name!)) {
+        this.quirk(key, `path uses \`{${name}}\` but declares no such parameter`, "Added as a required string path parameter.");
+        params.unshift({ name: name!, in: "path", required: true, node: { kind: "string" } });
+      }
+    }
+
+    const content = op.requestBody?.content as Json | undefined;
+    if (op.requestBody && (!content || Object.keys(content).length === 0)) {
+      this.quirk(key, "requestBody has no `content`", "Treated as a call without a body.");
+    }
+    for (const [type, media] of Object.entries(content ?? {})) {
+      if (type === "multipart/form-data") multipart = true;
+      body = this.node((media as Json).schema ?? {}, key, specText, legacy);
+      break;
+    }
+    if (body && body.kind !== "object") {
+      this.quirk(key, `request body is a ${body.kind}, not an object`, "Exposed as one input field, `body`.");
+    }
+
+    return {
+      key,
+      method,
+      path,
+      operationId: op.operationId,
+      file,
+      legacy,
+      params,
+      ...(body ? { body } : {}),
+      multipart,
+      scopes: scopesOf(op),
+      ...(rateLimitOf(op) ? { rateLimit: rateLimitOf(op)! } : {}),
+      returnsCollection: method === "GET" && returnsCollection(op, path, params),
+      specText: specText.filter(Boolean),
+    };
+  }
+
+  /** Normalises one JSON Schema (OpenAPI 3 or Swagger 2 flavour) into a Node. */
+  node(schema: Json, where: string, specText: string[], legacy: boolean, depth = 0): Node {
+    if (schema.description) specText.push(schema.description);
+    if (depth > 12) return { kind: "any" };
+    if (Array.isArray(schema.allOf)) {
+      let merged: Node | undefined;
+      for (const part of schema.allOf) merged = mergeInto(merged, this.node(part, where, specText, legacy, depth + 1), "all");
+      const own = schema.properties ? this.node({ ...schema, allOf: undefined }, where, specText, legacy, depth + 1) : undefined;
+      return own ? mergeInto(merged, own, "all") : (merged ?? { kind: "any" });
+    }
+    for (const combinator of ["oneOf", "anyOf"] as const) {
+      const variants = schema[combinator] as Json[] | undefined;
+      if (!Array.isArray(variants)) continue;
+      if (legacy) {
+        this.quirk(where, `\`${combinator}\` inside the Swagger 2.0 spec (an OAS3-only keyword)`, "Read as in OAS3: the variants are merged as below.");
+      }
+      const nodes = variants.map((v) => this.node(v, where, specText, legacy, depth + 1));
+      if (nodes.every((n) => n.kind === "object")) {
+        const labels = variants.map((v, i) => (typeof v.title === "string" && /^[A-Za-z0-9_]+$/.test(v.title) ? v.title : `${i + 1}`));
+        return mergeVariants(nodes as Extract<Node, { kind: "object" }>[], labels);
+      }
+      const kinds = new Set(nodes.map((n) => n.kind));
+      if (kinds.size === 1 && ["string", "integer", "number", "boolean"].includes(nodes[0]!.kind)) {
+        return nodes.reduce((a, b) => mergeInto(a, b, "any")!);
+      }
+      return { kind: "union", variants: nodes };
+    }
+    const type = schema.type;
+    if (type === "date") {
+      this.quirk(where, '`type: "date"` (not a JSON Schema type)', "Read as a string in `yyyy-MM-dd` form.");
+      return { kind: "date" };
+    }
+    if (type === "string") {
+      if (schema.format === "date") return { kind: "date" };
+      return clean({
+        kind: "string",
+        enum: Array.isArray(schema.enum) ? schema.enum.map(String) : undefined,
+        minLength: schema.minLength,
+        maxLength: schema.maxLength,
+        format: ["email", "uri", "date-time"].includes(schema.format) ? schema.format : undefined,
+        default: schema.default,
+      });
+    }
+    if (type === "integer" || type === "number") {
+      const values = Array.isArray(schema.enum) ? schema.enum.map(Number).filter((n: number) => !Number.isNaN(n)) : undefined;
+      return clean({ kind: type, enum: values?.length ? values : undefined, minimum: schema.minimum, maximum: schema.maximum, default: schema.default });
+    }
+    if (type === "boolean") return clean({ kind: "boolean", default: schema.default });
+    if (type === "array") {
+      const items = schema.items;
+      if (!items || typeof items !== "object" || Array.isArray(items)) {
+        this.quirk(where, "array with malformed `items`", "Items accept any JSON value.");
+        return { kind: "array", items: { kind: "any" } };
+      }
+      let maxItems = schema.maxItems;
+      if (maxItems === undefined && typeof schema.maximum === "number") {
+        this.quirk(where, "array bounded with `maximum` instead of `maxItems`", "Read as `maxItems`.");
+        maxItems = schema.maximum;
+      }
+      return clean({ kind: "array", items: this.node(items, where, specText, legacy, depth + 1), minItems: schema.minItems, maxItems });
+    }
+    if (type === "object" || schema.properties) {
+      if (!schema.properties || Object.keys(schema.properties).length === 0) return { kind: "record" };
+      const required = new Set<string>(Array.isArray(schema.required) ? schema.required : []);
+      if (Array.isArray(schema.required) && required.size !== schema.required.length) {
+        this.quirk(where, "duplicate name in a `required` list", "Duplicates ignored.");
+      }
+      const properties: Record<string, Prop> = {};
+      for (const [name, sub] of Object.entries(schema.properties as Json)) {
+        properties[name] = { node: this.node((sub ?? {}) as Json, where, specText, legacy, depth + 1), required: required.has(name) };
+      }
+      return { kind: "object", properties };
+    }
+    return { kind: "any" };
+  }
+}
+
+function clean<T extends object>(node: T): T {
+  return Object.fromEntries(Object.entries(node).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * `oneOf` object variants become one object: a field keeps `required` only when every variant
+ * requires it, and a field missing from some variants records which ones it belongs to.
+ */
+function mergeVariants(nodes: Extract<Node, { kind: "object" }>[], labels: string[]): Node {
+  const properties: Record<string, Prop> = {};
+  const names = [...new Set(nodes.flatMap((n) => Object.keys(n.properties)))];
+  for (const name of names) {
+    const owners = nodes.map((n, i) => (n.properties[name] ? i : -1)).filter((i) => i >= 0);
+    let node: Node | undefined;
+    for (const i of owners) node = mergeInto(node, nodes[i]!.properties[name]!.node, "any");
+    const requiredEverywhere = owners.length === nodes.length && owners.every((i) => nodes[i]!.properties[name]!.required);
+    const prop: Prop = { node: node!, required: requiredEverywhere };
+    if (owners.length < nodes.length) prop.variants = owners.map((i) => labels[i]!);
+    properties[name] = prop;
+  }
+  return { kind: "object", properties };
+}
+
+/** Merges two nodes describing the same value: objects field by field, enums as a union. */
+function mergeInto(a: Node | undefined, b: Node, mode: "all" | "any" = "any"): Node {
+  if (!a) return b;
+  if (a.kind === "object" && b.kind === "object") {
+    const properties: Record<string, Prop> = { ...a.properties };
+    for (const [name, prop] of Object.entries(b.properties)) {
+      const mine = properties[name];
+      properties[name] = mine
+        ? { ...mine, node: mergeInto(mine.node, prop.node, mode), required: mode === "all" ? mine.required || prop.required : mine.required && prop.required }
+        : prop;
+    }
+    return { kind: "object", properties };
+  }
+  if ((a.kind === "string" && b.kind === "string") || ((a.kind === "integer" || a.kind === "number") && a.kind === b.kind)) {
+    const ae = (a as { enum?: unknown[] }).enum;
+    const be = (b as { enum?: unknown[] }).enum;
+    const merged = { ...b, ...a } as Node & { enum?: unknown[] };
+    if (ae && be) merged.enum = [...new Set([...ae, ...be])];
+    else delete merged.enum;
+    return merged;
+  }
+  if (a.kind === b.kind && a.kind !== "union") return a;
+  if (a.kind === "any") return b;
+  if (b.kind === "any") return a;
+  return { kind: "union", variants: [...(a.kind === "union" ? a.variants : [a]), b] };
+}
+
+function scopesOf(op: Json): string[] {
+  const scopes = new Set<string>();
+  for (const requirement of (op.security ?? []) as Json[]) {
+    for (const list of Object.values(requirement)) for (const s of list as string[]) scopes.add(s);
+  }
+  const ext = op["x-extensions"] ?? {};
+  for (const s of [...(ext["x-macro-scopes"] ?? []), ...(ext["x-granular-scopes"] ?? [])]) scopes.add(s);
+  if (scopes.size === 0) {
+    // The 2021 spec names scopes only in the description: "**Scopes:** `meeting:write:admin` `meeting:write`".
+    for (const line of String(op.description ?? "").split("\n")) {
+      if (!/Scopes/i.test(line)) continue;
+      for (const [, s] of line.matchAll(/`([a-z_]+:[a-z_:]+)`/g)) scopes.add(s!);
+    }
+  }
+  return [...scopes];
+}
+
+const LABELS: Record<string, string> = { light: "Light", medium: "Medium", heavy: "Heavy", "resource-intensive": "Resource-intensive" };
+
+function rateLimitOf(op: Json): string | undefined {
+  const match = /Rate Limit Label[^`]*`([A-Za-z-]+)`/s.exec(String(op.description ?? ""));
+  return match ? LABELS[match[1]!.toLowerCase()] : undefined;
+}
+
+/**
+ * A GET returns a collection when it pages, or when its last segment is a plural noun and its 200
+ * body holds a top-level array (`/polls` lists; `/invitation` and `/settings` get one thing).
+ */
+function returnsCollection(op: Json, path: string, params: Param[]): boolean {
+  if (params.some((p) => p.in === "query" && (p.name === "next_page_token" || p.name === "page_size"))) return true;
+  const last = path.split("/").filter((s) => s && !s.startsWith("{")).at(-1) ?? "";
+  if (singular(last) === last) return false;
+  const ok = op.responses?.["200"] ?? {};
+  const schema = ok.content?.["application/json"]?.schema ?? ok.schema;
+  if (!schema) return false;
+  if (schema.type === "array") return true;
+  const parts = [schema, ...(schema.allOf ?? [])];
+  return parts.some((part: Json) => Object.values(part.properties ?? {}).some((p: any) => p?.type === "array"));
+}

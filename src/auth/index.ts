@@ -1,0 +1,37 @@
+import { credentialMode, type Config } from "../config.js";
+import type { Logger } from "../logger.js";
+import { ServerToServerTokenProvider } from "./server-to-server.js";
+import { MissingCredentialsProvider, StaticTokenProvider } from "./static-token.js";
+import type { TokenProvider } from "./types.js";
+
+export { AuthError, type AccessToken, type TokenProvider } from "./types.js";
+
+/** Picks the provider the configuration asks for: Server-to-Server OAuth wins over a static token. */
+export function createTokenProvider(config: Config, logger: Logger, fetchImpl?: typeof fetch): TokenProvider {
+  switch (credentialMode(config)) {
+    case "s2s":
+      return new ServerToServerTokenProvider({
+        accountId: config.accountId!,
+        clientId: config.clientId!,
+        clientSecret: config.clientSecret!,
+        tokenUrl: config.oauthTokenUrl,
+        timeoutMs: config.timeoutMs,
+        logger,
+        ...(fetchImpl ? { fetch: fetchImpl } : {}),
+      });
+    case "static":
+      return new StaticTokenProvider(config.accessToken!);
+    case "none": {
+      const missing = (
+        [
+          ["ZOOM_ACCOUNT_ID", config.accountId],
+          ["ZOOM_CLIENT_ID", config.clientId],
+          ["ZOOM_CLIENT_SECRET", config.clientSecret],
+        ] as const
+      )
+        .filter(([, value]) => !value)
+        .map(([name]) => name);
+      return new MissingCredentialsProvider(missing);
+    }
+  }
+}

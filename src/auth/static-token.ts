@@ -1,0 +1,31 @@
+import { AuthError, type AccessToken, type TokenProvider } from "./types.js";
+
+/** Serves a ready bearer token from ZOOM_ACCESS_TOKEN. It cannot be refreshed. */
+export class StaticTokenProvider implements TokenProvider {
+  constructor(private readonly token: string) {}
+
+  async getToken(): Promise<AccessToken> {
+    return { accessToken: this.token };
+  }
+
+  invalidate(): boolean {
+    return false;
+  }
+}
+
+/** Stands in when no credentials are configured: every call fails with what to set. */
+export class MissingCredentialsProvider implements TokenProvider {
+  constructor(private readonly missing: readonly string[]) {}
+
+  async getToken(): Promise<AccessToken> {
+    throw new AuthError(
+      `No Zoom credentials are configured (missing ${this.missing.join(", ")}). ` +
+        "Set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET for a Server-to-Server OAuth app, " +
+        "or ZOOM_ACCESS_TOKEN for a ready bearer token, then restart zoom-mcp.",
+    );
+  }
+
+  invalidate(): boolean {
+    return false;
+  }
+}

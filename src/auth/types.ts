@@ -1,0 +1,26 @@
+/** A bearer token, and the API base URL Zoom assigned with it (Server-to-Server OAuth only). */
+export interface AccessToken {
+  readonly accessToken: string;
+  readonly apiUrl?: string;
+}
+
+export interface TokenProvider {
+  /** Returns a usable token, fetching one if needed. Throws AuthError when none can be had. */
+  getToken(signal?: AbortSignal): Promise<AccessToken>;
+  /**
+   * Drops `token` from the cache after Zoom rejected it. Returns true when a fresh token can be
+   * fetched, so the caller may retry once.
+   */
+  invalidate(token: string): boolean;
+}
+
+/** A failure to obtain a token. Its message is safe to show: it never holds a secret or a token. */
+export class AuthError extends Error {
+  override name = "AuthError";
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}

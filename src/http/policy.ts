@@ -1,0 +1,37 @@
+/** How the HTTP core retries, written as data so the policy can be read (and tested) in one place. */
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  readonly maxRetries: number;
+  /** Methods that may be sent again after a 5xx, a dropped connection or a timeout. */
+  readonly idempotentMethods: ReadonlySet<string>;
+  /** Server errors worth another try (for idempotent methods only). */
+  readonly retryableStatuses: ReadonlySet<number>;
+  /** First backoff step; it doubles each attempt, with full jitter. */
+  readonly baseDelayMs: number;
+  /** Largest single backoff step. */
+  readonly maxDelayMs: number;
+  /** A Retry-After longer than this is not waited out: the call fails and says when to try again. */
+  readonly maxRetryAfterMs: number;
+  /** Total time one call may spend waiting between attempts. */
+  readonly maxTotalWaitMs: number;
+}
+
+export function defaultRetryPolicy(maxRetries = 3): RetryPolicy {
+  return {
+    maxRetries,
+    // A 429 means Zoom did nothing, so it is retried for every method; these are only for 5xx and network errors.
+    // POST and PATCH are never sent twice: a create could be duplicated.
+    idempotentMethods: new Set(["GET", "HEAD", "PUT", "DELETE"]),
+    retryableStatuses: new Set([500, 502, 503, 504]),
+    baseDelayMs: 500,
+    maxDelayMs: 8_000,
+    maxRetryAfterMs: 30_000,
+    maxTotalWaitMs: 60_000,
+  };
+}
+
+/** Full-jitter exponential backoff: a random wait in [0, min(max, base * 2^attempt)). */
+export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+/** The CLI: parse flags and environment once, validate them, then list tools or serve a transport. */
+import { createApp } from "./app.js";
+import { parseCli, USAGE, UsageError } from "./cli.js";
+import { ConfigError, configInputFromEnv, credentialMode, parseConfig, type Config } from "./config.js";
+import { createLogger } from "./logger.js";
+import { describeForListing, allTools } from "./tools/registry.js";
+import { selectTools, SelectionError } from "./tools/select.js";
+import { serveHttp } from "./transports/http.js";
+import { serveStdio } from "./transports/stdio.js";
+import { VERSION } from "./version.js";
+
+function fail(message: string): never {
+  process.stderr.write(`zoom-mcp: ${message}\nRun zoom-mcp --help for usage.\n`);
+  process.exit(2);
+}
+
+function printTools(config: Config, json: boolean): void {
+  const rows = selectTools(allTools, config).map(describeForListing);
+  if (json) {
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return;
+  }
+  const hint = (r: (typeof rows)[number]) =>
+    [r.annotations.readOnlyHint && "read-only", r.annotations.destructiveHint && "destructive", r.annotations.idempotentHint && "idempotent"].filter(Boolean).join(",");
+  const table = [["NAME", "TOOLSET", "METHOD", "PATH", "HINTS", "TITLE"], ...rows.map((r) => [r.name, r.toolset, r.method, r.path, hint(r), r.title])];
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  for (const row of table) process.stdout.write(`${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")}\n`);
+  process.stdout.write(`\n${rows.length} tools\n`);
+}
+
+async function main(): Promise<void> {
+  let cli;
+  let config: Config;
+  try {
+    cli = parseCli(process.argv.slice(2));
+    const fromEnv = configInputFromEnv(process.env);
+    const flags = Object.fromEntries(Object.entries(cli.config).filter(([, v]) => v !== undefined));
+    config = parseConfig({ ...fromEnv, ...flags });
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+
+  if (cli.command === "help") return void process.stdout.write(USAGE);
+  if (cli.command === "version") return void process.stdout.write(`${VERSION}\n`);
+  try {
+    if (cli.command === "tools") return printTools(config, cli.json);
+  } catch (error) {
+    if (error instanceof SelectionError) fail(error.message);
+    throw error;
+  }
+
+  const logger = createLogger(config.logLevel);
+  let app;
+  try {
+    app = createApp(config, logger);
+  } catch (error) {
+    if (error instanceof SelectionError) fail(error.message);
+    throw error;
+  }
+  const mode = credentialMode(config);
+  logger.info({ tools: app.tools.length, credentials: mode, transport: config.transport }, "starting zoom-mcp");
+  if (mode === "none") logger.warn("no Zoom credentials are set: every tool call will fail until ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET (or ZOOM_ACCESS_TOKEN) are set");
+
+  if (config.transport === "stdio") {
+    await serveStdio(app.newServer(), logger);
+    return;
+  }
+  const http = await serveHttp({ host: config.host, port: config.port, maxBodyBytes: config.maxBodyBytes, newServer: app.newServer, logger });
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    void http.close().finally(() => process.exit(0));
+  };
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`zoom-mcp: fatal: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,76 @@
+import type { z } from "zod";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+export type RateLimitLabel = "Light" | "Medium" | "Heavy" | "Resource-intensive";
+
+/** Where one input field goes on the wire. `wire` is set only when it differs from the input name. */
+export interface FieldPlacement {
+  readonly name: string;
+  readonly wire?: string;
+}
+
+/**
+ * One Zoom endpoint as data. Everything needed to validate, route and document a call lives here;
+ * one generic executor (src/tools/execute.ts) runs every tool.
+ */
+export interface ToolSpec {
+  /** snake_case, verb first, unique; see scripts/naming.ts for the rule. */
+  readonly name: string;
+  /** The catalog title. */
+  readonly title: string;
+  /** Catalog section as an id, e.g. `meetings`, `phone_call_queues`. */
+  readonly toolset: string;
+  readonly method: HttpMethod;
+  /** Path template below the API base, e.g. `/meetings/{meetingId}/livestream`. */
+  readonly path: string;
+  readonly description: string;
+  /** OAuth scopes, any one of which grants access (classic and granular). */
+  readonly scopes: readonly string[];
+  /** Zoom's rate-limit label for this endpoint, when the spec gives one. */
+  readonly rateLimit?: RateLimitLabel;
+  /** The endpoint exists only in Zoom's 2021 spec; Zoom may have retired it. */
+  readonly legacy?: boolean;
+  /** Base URL for endpoints served from another host (file uploads). */
+  readonly baseUrl?: string;
+  readonly pathParams: readonly string[];
+  readonly queryParams: readonly FieldPlacement[];
+  readonly bodyParams: readonly FieldPlacement[];
+  /** `json` (default) or `multipart` for file uploads. */
+  readonly bodyEncoding?: "json" | "multipart";
+  /** For multipart uploads: the input fields that carry the file and how they map to the form. */
+  readonly upload?: { readonly formField: string };
+  /** The list pages with `next_page_token`. */
+  readonly paginated?: boolean;
+  /** Builds the zod input schema. Called lazily and cached by the registry. */
+  readonly input: () => z.ZodObject;
+}
+
+export interface ToolAnnotations {
+  readonly title: string;
+  readonly readOnlyHint: boolean;
+  readonly destructiveHint?: boolean;
+  readonly idempotentHint?: boolean;
+  readonly openWorldHint: true;
+}
+
+/**
+ * The one place annotations come from: GET reads, DELETE destroys, PUT and DELETE are idempotent,
+ * and every tool talks to Zoom (an open world).
+ */
+export function annotationsFor(spec: Pick<ToolSpec, "method" | "title">): ToolAnnotations {
+  if (spec.method === "GET") {
+    return { title: spec.title, readOnlyHint: true, openWorldHint: true };
+  }
+  return {
+    title: spec.title,
+    readOnlyHint: false,
+    destructiveHint: spec.method === "DELETE",
+    idempotentHint: spec.method === "PUT" || spec.method === "DELETE",
+    openWorldHint: true,
+  };
+}
+
+/** Identity helper that gives generated modules a checked type. */
+export function defineTool(spec: ToolSpec): ToolSpec {
+  return spec;
+}
