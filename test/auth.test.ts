@@ -1,0 +1,107 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { ServerToServerTokenProvider } from "../src/auth/server-to-server.js";
+import { silentLogger } from "../src/logger.js";
+import { FakeZoom } from "./helpers/fake-zoom.js";
+import { SECRET, startHarness, textOf, type Harness } from "./helpers/harness.js";
+
+const LIVESTREAM = { meetingId: "123", stream_url: "rtmp://a/b", stream_key: "k" };
+
+describe("Server-to-Server OAuth", () => {
+  let h: Harness;
+  afterEach(() => h?.close());
+
+  it("asks for a token with Basic auth and a form body, then reuses it", async () => {
+    h = await startHarness({ fakeOptions: { permissive: true } });
+    await h.call("get_meeting", { meetingId: "1" });
+    await h.call("get_meeting", { meetingId: "2" });
+    expect(h.fake.tokenRequests).toHaveLength(1);
+    const tokenRequest = h.fake.tokenRequests[0]!;
+    expect(tokenRequest.method).toBe("POST");
+    expect(tokenRequest.headers.authorization).toBe(`Basic ${Buffer.from(`client-1:${SECRET}`).toString("base64")}`);
+    expect(tokenRequest.headers["content-type"]).toContain("application/x-www-form-urlencoded");
+    expect(Object.fromEntries(new URLSearchParams(tokenRequest.rawBody))).toEqual({ grant_type: "account_credentials", account_id: "acct-1" });
+    expect(tokenRequest.query).toEqual({});
+    expect(h.fake.requests.map((r) => r.headers.authorization)).toEqual(["Bearer token-1", "Bearer token-1"]);
+  });
+
+  it("shares one token request between concurrent calls", async () => {
+    h = await startHarness({ fakeOptions: { permissive: true } });
+    const original = h.fake.tokenResponder;
+    h.fake.tokenResponder = (req) => ({ ...original(req), delayMs: 30 });
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => h.call("get_meeting", { meetingId: String(i + 1) })));
+    expect(results.every((r) => !r.isError)).toBe(true);
+    expect(h.fake.tokenRequests).toHaveLength(1);
+    expect(h.fake.requests).toHaveLength(8);
+  });
+
+  it("on a 401 with code 124 fetches exactly one fresh token and retries once", async () => {
+    h = await startHarness();
+    h.fake.on("GET", "/meetings/1", { status: 401, body: { code: 124, message: "Invalid access token." } }, { status: 200, body: { id: 1 } });
+    const result = await h.call("get_meeting", { meetingId: "1" });
+    expect(textOf(result)).toBe('{"id":1}');
+    expect(h.fake.tokenRequests).toHaveLength(2);
+    expect(h.fake.requests.map((r) => r.headers.authorization)).toEqual(["Bearer token-1", "Bearer token-2"]);
+  });
+
+  it("gives up after one refresh when Zoom keeps answering 401", async () => {
+    h = await startHarness();
+    h.fake.on("GET", "/meetings/1", { status: 401, body: { code: 124, message: "Invalid access token." } });
+    const result = await h.call("get_meeting", { meetingId: "1" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain("HTTP 401, code 124");
+    expect(h.fake.tokenRequests).toHaveLength(2);
+    expect(h.fake.requests).toHaveLength(2);
+  });
+
+  it("turns rejected credentials into a clear error without the secret, and sends nothing to the API", async () => {
+    h = await startHarness();
+    h.fake.tokenResponder = () => ({ status: 400, body: { reason: "Invalid client_id or client_secret", error: "invalid_client" } });
+    const result = await h.call("update_meeting_livestream", LIVESTREAM);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain("Zoom rejected the client credentials (invalid_client): Invalid client_id or client_secret");
+    expect(textOf(result)).toContain("ZOOM_CLIENT_SECRET");
+    expect(textOf(result)).not.toContain(SECRET);
+    expect(h.fake.requests).toHaveLength(0);
+  });
+
+  it("uses the token's api_url when no base URL was configured", async () => {
+    const fake = await new FakeZoom({ permissive: true }).start();
+    fake.tokenResponder = () => ({ status: 200, body: { access_token: "t", expires_in: 3599, api_url: fake.url } });
+    h = await startHarness({ fake, config: { apiBaseUrl: "" } });
+    await h.call("get_meeting", { meetingId: "9" });
+    expect(fake.requests.map((r) => r.path)).toEqual(["/meetings/9"]);
+    await fake.stop();
+  });
+
+  it("explains missing credentials by naming the variables to set", async () => {
+    h = await startHarness({ credentials: "none" });
+    const result = await h.call("get_meeting", { meetingId: "1" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/ZOOM_ACCOUNT_ID.*ZOOM_CLIENT_ID.*ZOOM_CLIENT_SECRET/);
+    expect(textOf(result)).toContain("ZOOM_ACCESS_TOKEN");
+    expect(h.fake.requests).toHaveLength(0);
+  });
+
+  it("sends a static ZOOM_ACCESS_TOKEN as is and never asks for one", async () => {
+    h = await startHarness({ credentials: "static", fakeOptions: { permissive: true } });
+    await h.call("get_meeting", { meetingId: "1" });
+    expect(h.fake.tokenRequests).toHaveLength(0);
+    expect(h.fake.requests[0]!.headers.authorization).toBe("Bearer static-token-value");
+  });
+});
+
+describe("token cache timing", () => {
+  it("refreshes a minute before expires_in runs out", async () => {
+    const fake = await new FakeZoom().start();
+    let now = 1_000_000;
+    const provider = new ServerToServerTokenProvider({
+      accountId: "a", clientId: "c", clientSecret: "s", tokenUrl: fake.tokenUrl, timeoutMs: 5000, logger: silentLogger(), now: () => now,
+    });
+    expect((await provider.getToken()).accessToken).toBe("token-1");
+    now += (3599 - 61) * 1000;
+    expect((await provider.getToken()).accessToken).toBe("token-1");
+    now += 2000;
+    expect((await provider.getToken()).accessToken).toBe("token-2");
+    await fake.stop();
+  });
+});

@@ -1,0 +1,174 @@
+/** Inventory-wide checks over all 373 tools: coverage, invariants, schemas, snapshots and one request each. */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SHARED, generate, toolsetId } from "../scripts/generate-tools.js";
+import { README, withFreshTables } from "../scripts/readme.js";
+import { encodePathParam } from "../src/http/url.js";
+import { allTools, annotationsOf, jsonSchemaOf } from "../src/tools/registry.js";
+import { startHarness, textOf, type Harness } from "./helpers/harness.js";
+import { minimalObject } from "./helpers/minimal-args.js";
+
+const catalog = JSON.parse(readFileSync(new URL("./data/catalog.json", import.meta.url), "utf8")) as { section: string; title: string; method?: string }[];
+
+type Schema = Record<string, any>;
+
+/** Visits every schema node below the top level, with its dotted location. */
+function walk(schema: Schema, at: string, visit: (node: Schema, at: string) => void): void {
+  visit(schema, at);
+  for (const [key, sub] of Object.entries(schema.properties ?? {})) walk(sub as Schema, `${at}.${key}`, visit);
+  if (schema.items) walk(schema.items, `${at}[]`, visit);
+  for (const k of ["anyOf", "oneOf", "allOf"]) for (const [i, sub] of (schema[k] ?? []).entries()) walk(sub, `${at}<${k}${i}>`, visit);
+  if (schema.additionalProperties && typeof schema.additionalProperties === "object") walk(schema.additionalProperties, `${at}{}`, visit);
+}
+
+describe("catalog coverage", () => {
+  it("has exactly one tool per catalog entry, with the catalog's section and title", () => {
+    expect(catalog).toHaveLength(373);
+    expect(allTools).toHaveLength(373);
+    const missing = catalog.filter((e) => !allTools.some((t) => t.toolset === toolsetId(e.section) && t.title === e.title));
+    expect(missing).toEqual([]);
+    expect(new Set(allTools.map((t) => t.toolset)).size).toBe(37);
+  });
+
+  it("agrees with the catalog's HTTP method wherever the catalog gives one", () => {
+    const wrong = catalog.filter((e) => e.method && !allTools.some((t) => t.toolset === toolsetId(e.section) && t.title === e.title && t.method === e.method));
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe("invariants over every tool", () => {
+  it("names are unique, snake_case, verb first and at most 48 characters", () => {
+    const names = allTools.map((t) => t.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) {
+      expect(name).toMatch(/^(list|get|create|update|delete)_[a-z0-9_]+$/);
+      expect(name.length).toBeLessThanOrEqual(48);
+    }
+  });
+
+  it("update_meeting_livestream is PATCH /meetings/{meetingId}/livestream", () => {
+    const t = allTools.find((x) => x.name === "update_meeting_livestream")!;
+    expect([t.method, t.path, t.toolset, t.title]).toEqual(["PATCH", "/meetings/{meetingId}/livestream", "meetings", "Update a live stream"]);
+    const schema = jsonSchemaOf(t);
+    expect(schema.required).toEqual(["meetingId", "stream_key", "stream_url"]);
+    expect(schema.properties).toMatchObject({
+      stream_url: { type: "string", maxLength: 1024 },
+      stream_key: { type: "string", maxLength: 512 },
+      page_url: { type: "string", format: "uri", maxLength: 1024 },
+      resolution: { type: "string" },
+    });
+  });
+
+  it("annotations follow the method", () => {
+    for (const t of allTools) {
+      const a = annotationsOf(t);
+      expect(a.title).toBe(t.title);
+      expect(a.openWorldHint).toBe(true);
+      expect(a.readOnlyHint).toBe(t.method === "GET");
+      if (t.method !== "GET") {
+        expect(a.destructiveHint).toBe(t.method === "DELETE");
+        expect(a.idempotentHint).toBe(t.method === "PUT" || t.method === "DELETE");
+      }
+    }
+  });
+
+  it("every path parameter is in the schema and required; every placement names a schema field", () => {
+    for (const t of allTools) {
+      const schema = jsonSchemaOf(t);
+      const inPath = [...t.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+      expect([...t.pathParams].sort(), t.name).toEqual([...inPath].sort());
+      for (const p of inPath) expect(schema.required, `${t.name}.${p}`).toContain(p);
+      for (const f of [...t.queryParams, ...t.bodyParams]) expect(Object.keys(schema.properties as object), `${t.name}.${f.name}`).toContain(f.name);
+    }
+  });
+
+  it("every tool and every field has a description, and legacy tools say so", () => {
+    for (const t of allTools) {
+      expect(t.description.length, t.name).toBeGreaterThan(20);
+      expect(t.description).not.toContain("TODO");
+      if (t.legacy) expect(t.description).toContain("may have retired");
+      walk(jsonSchemaOf(t), t.name, (node, at) => {
+        if (at !== t.name && !/<(any|one|all)Of\d+>$/.test(at) && !at.endsWith("[]") && !at.endsWith("{}")) expect(node.description, at).toBeTruthy();
+      });
+    }
+  });
+
+  it("16 tools come from the 2021 spec only", () => {
+    expect(allTools.filter((t) => t.legacy)).toHaveLength(16);
+  });
+
+  it("schemas fit the common subset of Anthropic, OpenAI and Gemini function calling", () => {
+    for (const t of allTools) {
+      const schema = jsonSchemaOf(t);
+      expect(schema.type, t.name).toBe("object");
+      for (const k of ["anyOf", "oneOf", "allOf", "$ref", "$defs", "$schema"]) expect(schema[k], `${t.name} ${k}`).toBeUndefined();
+      walk(schema, t.name, (node, at) => {
+        expect(node.$ref, at).toBeUndefined();
+        expect(node.$defs, at).toBeUndefined();
+        expect(Array.isArray(node.type), at).toBe(false);
+        if (node.properties) expect(node.type, at).toBe("object");
+      });
+    }
+  });
+});
+
+describe("tool surface snapshot", () => {
+  for (const toolset of [...new Set(allTools.map((t) => t.toolset))]) {
+    it(`${toolset} matches test/__toolsnaps__/${toolset}.json`, async () => {
+      const surface = allTools
+        .filter((t) => t.toolset === toolset)
+        .map((t) => ({ name: t.name, title: t.title, method: t.method, path: t.path, annotations: annotationsOf(t), inputSchema: jsonSchemaOf(t) }));
+      await expect(`${JSON.stringify(surface, null, 1)}\n`).toMatchFileSnapshot(`__toolsnaps__/${toolset}.json`);
+    });
+  }
+});
+
+describe("one request per tool, through a real MCP client", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ fakeOptions: { permissive: true } });
+  });
+  afterAll(() => h.close());
+
+  it("every tool sends its method, filled path and query/body split for minimal arguments", async () => {
+    for (const t of allTools) {
+      h.fake.reset();
+      const args = minimalObject(jsonSchemaOf(t));
+      if (t.bodyEncoding === "multipart") Object.assign(args, { file_base64: Buffer.from("png-bytes").toString("base64"), file_name: "bg.png" });
+      const result = await h.call(t.name, args);
+      expect(result.isError, `${t.name}: ${textOf(result)}`).toBeFalsy();
+      expect(h.fake.requests, t.name).toHaveLength(1);
+      const sent = h.fake.requests[0]!;
+      const path = t.path.replace(/\{([^}]+)\}/g, (_, p: string) => encodePathParam(String(args[p])));
+      expect([sent.method, sent.path], t.name).toEqual([t.method, path]);
+      const query = Object.fromEntries(t.queryParams.filter((q) => args[q.name] !== undefined).map((q) => [q.wire ?? q.name, String(args[q.name])]));
+      expect(sent.query, t.name).toEqual(query);
+      if (t.bodyEncoding === "multipart") {
+        expect(sent.headers["content-type"], t.name).toMatch(/^multipart\/form-data/);
+        expect(sent.rawBody, t.name).toContain(`name="${t.upload!.formField}"; filename="bg.png"`);
+      } else if (t.bodyParams.length) {
+        const body = Object.fromEntries(t.bodyParams.filter((b) => args[b.name] !== undefined).map((b) => [b.wire ?? b.name, args[b.name]]));
+        expect(sent.body, t.name).toEqual(body);
+      } else {
+        expect(sent.rawBody, t.name).toBe("");
+      }
+    }
+  });
+});
+
+describe("generated files", () => {
+  const shared = existsSync(join(SHARED, "zoom-openapi", "catalog-map.json"));
+  it.skipIf(!shared)("regenerating from ../shared gives no diff, with no description problems", () => {
+    const { files, problems } = generate();
+    expect(problems).toEqual([]);
+    const root = new URL("../src/tools/generated/", import.meta.url);
+    const stale = files.filter((f) => readFileSync(new URL(f.file, root), "utf8") !== f.source).map((f) => f.file);
+    expect(stale).toEqual([]);
+  }, 60_000);
+
+  it("the README tool tables match the registry", () => {
+    const readme = readFileSync(README, "utf8");
+    expect(withFreshTables(readme) === readme, "README tool tables are stale: run npm run generate").toBe(true);
+  });
+});
