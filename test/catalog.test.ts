@@ -172,3 +172,12 @@ describe("generated files", () => {
     expect(withFreshTables(readme) === readme, "README tool tables are stale: run npm run generate").toBe(true);
   });
 });
+
+describe("the build's precomputed schemas", () => {
+  it("equal the live zod conversion for every tool", () => {
+    const file = new URL("../dist/tools/generated/input-schemas.json", import.meta.url);
+    const built = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    expect(Object.keys(built)).toHaveLength(allTools.length);
+    for (const t of allTools) expect(built[t.name], t.name).toEqual(jsonSchemaOf(t));
+  });
+});

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import type { z } from "zod";
 import { annotationsFor, type ToolAnnotations, type ToolSpec } from "./define.js";
 import { generatedTools } from "./generated/index.js";
@@ -27,11 +28,26 @@ export function inputSchemaOf(tool: ToolSpec): z.ZodObject {
   return schema;
 }
 
-/** The JSON Schema clients see, converted once from the zod schema and cached. */
+/** Written by the build (scripts/build-schemas.mjs): every tool's JSON Schema, converted ahead of time. */
+export const PRECOMPUTED_SCHEMAS = new URL("./generated/input-schemas.json", import.meta.url);
+
+let precomputed: Record<string, Record<string, unknown>> | null | undefined;
+
+function precomputedSchema(name: string): Record<string, unknown> | undefined {
+  if (precomputed === undefined) {
+    precomputed = existsSync(PRECOMPUTED_SCHEMAS) ? (JSON.parse(readFileSync(PRECOMPUTED_SCHEMAS, "utf8")) as Record<string, Record<string, unknown>>) : null;
+  }
+  return precomputed?.[name];
+}
+
+/**
+ * The JSON Schema clients see: zod's conversion of the tool's input schema, taken from the build's
+ * precomputed file when there is one, else converted on first use; cached either way.
+ */
 export function jsonSchemaOf(tool: ToolSpec): Record<string, unknown> {
   let json = jsonSchemas.get(tool);
   if (!json) {
-    json = toInputJsonSchema(inputSchemaOf(tool));
+    json = precomputedSchema(tool.name) ?? toInputJsonSchema(inputSchemaOf(tool));
     jsonSchemas.set(tool, json);
   }
   return json;
