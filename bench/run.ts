@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { FakeZoom } from "../test/helpers/fake-zoom.js";
+import { allListSizes } from "./list-sizes.js";
 
 const ENTRY = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 const BASELINE = fileURLToPath(new URL("./one-tool-server.mjs", import.meta.url));
@@ -107,7 +108,12 @@ async function main() {
   console.log(`| MCP over stdio -> zoom-mcp -> fake Zoom | ${ms(m)} |`);
   console.log(`| direct HTTP -> fake Zoom | ${ms(d)} |`);
   console.log(`difference: ${ms(m - d)} per call (${(m / d).toFixed(2)}x)\n`);
-  console.log(`## Memory (RSS) of zoom-mcp --toolsets meetings: ${(rssIdle / 1024).toFixed(1)} MiB after start and one call, ${(rssAfter / 1024).toFixed(1)} MiB after ${CALLS} calls`);
+  console.log(`## Memory (RSS) of zoom-mcp --toolsets meetings: ${(rssIdle / 1024).toFixed(1)} MiB after start and one call, ${(rssAfter / 1024).toFixed(1)} MiB after ${CALLS} calls\n`);
+
+  console.log("## tools/list size (JSON bytes; tokens = bytes / 4)");
+  console.log("| profile | tools | bytes | ~tokens |");
+  console.log("|---|---:|---:|---:|");
+  for (const r of await allListSizes()) console.log(`| ${r.profile} | ${r.tools} | ${r.bytes} | ${r.tokens} |`);
   await fake.stop();
 }
 

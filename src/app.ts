@@ -4,8 +4,9 @@ import { DEFAULT_API_BASE_URL, type Config } from "./config.js";
 import { ZoomClient } from "./http/client.js";
 import { defaultRetryPolicy } from "./http/policy.js";
 import type { Logger } from "./logger.js";
-import { createServer, type ServerDeps } from "./server.js";
+import { createServer, instructionsFor, type ServerDeps } from "./server.js";
 import type { ToolSpec } from "./tools/define.js";
+import { discoveryTools, type MetaTool } from "./tools/discovery.js";
 import { allTools } from "./tools/registry.js";
 import { selectTools } from "./tools/select.js";
 
@@ -17,12 +18,16 @@ export interface AppOverrides {
 
 export interface App {
   readonly tools: ToolSpec[];
+  readonly meta: MetaTool[];
   readonly deps: ServerDeps;
   newServer(): ReturnType<typeof createServer>;
 }
 
 export function createApp(config: Config, logger: Logger, overrides: AppOverrides = {}): App {
-  const tools = selectTools(allTools, config);
+  const served = selectTools(allTools, config);
+  const meta = discoveryTools({ callable: served.callable, served: new Set(served.tools.map((t) => t.name)), readOnly: config.readOnly }).filter((m) =>
+    served.discovery.includes(m.name),
+  );
   const client = new ZoomClient({
     auth: createTokenProvider(config, logger, overrides.fetch),
     ...(config.apiBaseUrl ? { apiBaseUrl: config.apiBaseUrl } : {}),
@@ -34,5 +39,11 @@ export function createApp(config: Config, logger: Logger, overrides: AppOverride
     ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
   });
   const deps: ServerDeps = { client, logger };
-  return { tools, deps, newServer: () => createServer({ tools }, deps) };
+  const options = {
+    tools: served.tools,
+    meta,
+    maxResultChars: config.maxResultTokens * 4,
+    instructions: instructionsFor({ discovery: meta.length > 0 }),
+  };
+  return { tools: served.tools, meta, deps, newServer: () => createServer(options, deps) };
 }

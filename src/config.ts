@@ -34,6 +34,7 @@ export const SOURCES: Record<string, string> = {
   tools: "--tools (or ZOOM_TOOLS)",
   excludeTools: "--exclude-tools (or ZOOM_EXCLUDE_TOOLS)",
   readOnly: "--read-only (or ZOOM_READ_ONLY)",
+  maxResultTokens: "ZOOM_MCP_MAX_RESULT_TOKENS",
 };
 
 const list = z
@@ -69,6 +70,8 @@ export const ConfigSchema = z.object({
   tools: list,
   excludeTools: list,
   readOnly: flag,
+  /** Results longer than this (in tokens, 4 characters each) are cut at a clean JSON boundary. */
+  maxResultTokens: positiveInt(1000, 1_000_000).default(20_000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -93,6 +96,7 @@ export function configInputFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
     tools: env.ZOOM_TOOLS || undefined,
     excludeTools: env.ZOOM_EXCLUDE_TOOLS || undefined,
     readOnly: env.ZOOM_READ_ONLY || undefined,
+    maxResultTokens: env.ZOOM_MCP_MAX_RESULT_TOKENS || undefined,
   };
 }
 

@@ -4,8 +4,8 @@ import { createApp } from "./app.js";
 import { parseCli, USAGE, UsageError } from "./cli.js";
 import { ConfigError, configInputFromEnv, credentialMode, parseConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
-import { describeForListing, allTools } from "./tools/registry.js";
-import { selectTools, SelectionError } from "./tools/select.js";
+import { describeForListing } from "./tools/registry.js";
+import { SelectionError } from "./tools/select.js";
 import { serveHttp } from "./transports/http.js";
 import { serveStdio } from "./transports/stdio.js";
 import { VERSION } from "./version.js";
@@ -16,7 +16,11 @@ function fail(message: string): never {
 }
 
 function printTools(config: Config, json: boolean): void {
-  const rows = selectTools(allTools, config).map(describeForListing);
+  const app = createApp(config, createLogger("silent"));
+  const rows = [
+    ...app.meta.map((m) => ({ name: m.name, title: m.title, toolset: "discovery", method: "", path: "", scopes: [], rateLimit: null, legacy: false, annotations: m.annotations })),
+    ...app.tools.map(describeForListing),
+  ];
   if (json) {
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return;

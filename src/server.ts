@@ -1,19 +1,21 @@
 /**
- * createServer: a cheap factory with no I/O and no environment reads. It serves the given tools
- * over MCP and sends every call to the one generic executor.
+ * createServer: a cheap factory with no I/O and no environment reads. It serves the given endpoint
+ * tools and discovery tools over MCP and sends every call to the one generic executor.
  *
  * It uses the SDK's low-level `Server` rather than `McpServer.registerTool`: with hundreds of large
- * schemas, `tools/list` is converted once and cached (McpServer converts every schema on every
- * list), and validation failures come back as field-by-field tool errors that name what to fix.
+ * schemas, tools/list is converted once and cached (McpServer converts every schema on every list),
+ * and validation failures come back as field-by-field tool errors that name what to fix.
  */
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { CallToolRequestSchema, ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { ZoomClient } from "./http/client.js";
 import type { Logger } from "./logger.js";
 import type { ToolSpec } from "./tools/define.js";
-import { executeTool } from "./tools/execute.js";
+import type { MetaTool } from "./tools/discovery.js";
+import { executeTool, type ExecuteContext } from "./tools/execute.js";
+import { toInputJsonSchema } from "./tools/json-schema.js";
 import { annotationsOf, jsonSchemaOf } from "./tools/registry.js";
-import { textResult } from "./tools/result.js";
+import { textResult, validationResult } from "./tools/result.js";
 import { VERSION } from "./version.js";
 
 export interface ServerDeps {
@@ -22,58 +24,86 @@ export interface ServerDeps {
 }
 
 export interface ServerOptions {
-  /** The tools this server serves. */
+  /** Endpoint tools listed in tools/list. */
   readonly tools: readonly ToolSpec[];
+  /** Discovery tools listed in tools/list. */
+  readonly meta?: readonly MetaTool[];
+  /** Largest result text, in characters. @default 80_000 (about 20k tokens) */
+  readonly maxResultChars?: number;
   readonly instructions?: string;
 }
 
-export const DEFAULT_INSTRUCTIONS = [
-  "zoom-mcp exposes the Zoom REST API v2 as tools, one per endpoint, named verb first (list_, get_, create_, update_, delete_).",
-  "IDs: meeting and webinar IDs are numbers that can exceed 10 digits (pass them as strings if your client rounds large numbers); userId accepts a user ID or email address.",
-  "Lists page with next_page_token: pass the token from the previous answer to get the next page.",
-  "Errors come back as tool results with Zoom's HTTP status, error code and a hint; fix the arguments rather than retrying blindly.",
-].join("\n");
+export function instructionsFor(options: { discovery: boolean; sandbox?: boolean }): string {
+  return [
+    ...(options.sandbox ? ["SANDBOX: these tools talk to a simulated Zoom inside zoom-mcp, not to a real account. Data is made up and nothing reaches Zoom."] : []),
+    "zoom-mcp exposes the Zoom REST API v2 as tools, one per endpoint, named verb first (list_, get_, create_, update_, delete_).",
+    ...(options.discovery
+      ? [
+          "Only the most-used tools are listed. To reach any other endpoint: search_zoom_tools with keywords, describe_zoom_tool for its arguments, then call_zoom_tool with {name, arguments}.",
+        ]
+      : []),
+    "IDs: meeting and webinar IDs can exceed 10 digits (pass them as strings if your client rounds large numbers); userId takes a user ID, an email address, or 'me'.",
+    "Big answers: read tools take `fields` (comma-separated paths to keep); list tools page with next_page_token, or take all_pages with max_items to merge pages.",
+    "Errors come back as tool results with Zoom's HTTP status, error code and a hint. Fix the arguments rather than retrying blindly; rate limits are already retried for you.",
+  ].join("\n");
+}
 
 export function createServer(options: ServerOptions, deps: ServerDeps): Server {
+  const meta = options.meta ?? [];
   const server = new Server(
     { name: "zoom-mcp", title: "Zoom", version: VERSION },
-    { capabilities: { tools: {} }, instructions: options.instructions ?? DEFAULT_INSTRUCTIONS },
+    { capabilities: { tools: {} }, instructions: options.instructions ?? instructionsFor({ discovery: meta.length > 0 }) },
   );
-  const served = new Map(options.tools.map((t) => [t.name, t]));
+  const endpoints = new Map(options.tools.map((t) => [t.name, t]));
+  const metas = new Map(meta.map((t) => [t.name, t]));
   let listing: Tool[] | undefined;
 
   server.setRequestHandler(ListToolsRequestSchema, () => {
-    listing ??= options.tools.map((tool) => ({
-      name: tool.name,
-      title: tool.title,
-      description: tool.description,
-      inputSchema: jsonSchemaOf(tool) as Tool["inputSchema"],
-      annotations: annotationsOf(tool),
-    }));
+    listing ??= [
+      ...meta.map((t) => ({ name: t.name, title: t.title, description: t.description, inputSchema: toInputJsonSchema(t.input) as Tool["inputSchema"], annotations: t.annotations })),
+      ...options.tools.map((tool) => ({
+        name: tool.name,
+        title: tool.title,
+        description: tool.description,
+        inputSchema: jsonSchemaOf(tool) as Tool["inputSchema"],
+        annotations: annotationsOf(tool),
+      })),
+    ];
     return { tools: listing };
   });
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const tool = served.get(request.params.name);
-    if (!tool) {
-      return textResult(`Unknown tool ${JSON.stringify(request.params.name)}. Call tools/list to see the tools this server offers.`, true);
-    }
     const progressToken = request.params._meta?.progressToken;
-    let progress = 0;
-    return executeTool(tool, request.params.arguments, {
+    let step = 0;
+    const ctx: ExecuteContext = {
       client: deps.client,
       logger: deps.logger,
       signal: extra.signal,
+      maxResultChars: options.maxResultChars ?? 80_000,
       ...(progressToken !== undefined
         ? {
-            onProgress: (message: string) => {
+            onProgress: (message, progress) => {
+              step = Math.max(step + 1, progress?.progress ?? 0);
               void extra
-                .sendNotification({ method: "notifications/progress", params: { progressToken, progress: ++progress, message } })
+                .sendNotification({ method: "notifications/progress", params: { progressToken, progress: step, ...(progress?.total !== undefined ? { total: progress.total } : {}), message } })
                 .catch(() => undefined);
             },
           }
         : {}),
-    });
+    };
+    const name = request.params.name;
+    const tool = endpoints.get(name);
+    if (tool) return executeTool(tool, request.params.arguments, ctx);
+    const metaTool = metas.get(name);
+    if (metaTool) {
+      const parsed = metaTool.input.safeParse(request.params.arguments ?? {});
+      if (!parsed.success) return validationResult(metaTool, parsed.error);
+      return metaTool.run(parsed.data as Record<string, unknown>, ctx);
+    }
+    return textResult(
+      `Unknown tool ${JSON.stringify(name)}.${meta.length ? " Use search_zoom_tools to find it, then call_zoom_tool to run it." : " Call tools/list to see the tools this server offers."}`,
+      true,
+    );
   });
 
   return server;

@@ -18,7 +18,8 @@ describe("zoom-mcp command line", () => {
     [[], { ZOOM_API_BASE_URL: "not-a-url" }, "invalid ZOOM_API_BASE_URL: must be an http(s) URL"],
     [["--transport", "carrier-pigeon"], {}, "invalid --transport"],
     [["--bogus"], {}, "Unknown option '--bogus'"],
-    [["tools", "--toolsets", "meetings,nope"], {}, "unknown toolset(s) nope. Valid toolsets: all, accounts"],
+    [["tools", "--toolsets", "meetings,nope"], {}, "unknown toolset(s) nope. Valid toolsets: all, default, discovery, accounts"],
+    [["--exclude-tools", "get_meeting,nope_tool"], {}, "unknown tool(s) nope_tool"],
   ])("%j %j exits 2 with one clear line", (args, env, message) => {
     const r = run(args, env);
     expect(r.status).toBe(2);
@@ -28,7 +29,7 @@ describe("zoom-mcp command line", () => {
   });
 
   it("lists every tool as JSON without credentials", () => {
-    const r = run(["tools", "--json"]);
+    const r = run(["tools", "--json", "--toolsets", "all"]);
     expect(r.status).toBe(0);
     const tools = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
     expect(tools).toHaveLength(373);

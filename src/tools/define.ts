@@ -50,7 +50,7 @@ export interface ToolAnnotations {
   readonly readOnlyHint: boolean;
   readonly destructiveHint?: boolean;
   readonly idempotentHint?: boolean;
-  readonly openWorldHint: true;
+  readonly openWorldHint: boolean;
 }
 
 /**

@@ -1,27 +1,29 @@
 /**
  * The one generic handler: validate the arguments with the tool's own zod schema, split them into
- * path, query and body as the tool's data says, and send the call through the HTTP core.
+ * path, query and body as the tool's data says, send the call through the HTTP core, and shape the
+ * answer to fit a context window.
  */
-import { readFile, stat } from "node:fs/promises";
-import { basename, extname } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { ZoomClient, ZoomRequest } from "../http/client.js";
-import { fillPath, toSearchParams, UnsafePathError } from "../http/url.js";
+import type { SendOptions, ZoomClient, ZoomFailure, ZoomRequest, ZoomSuccess } from "../http/client.js";
+import { UnsafePathError } from "../http/url.js";
 import type { Logger } from "../logger.js";
+import { DEFAULT_MAX_ITEMS, parseFieldList, splitControls, type Controls } from "./controls.js";
 import type { ToolSpec } from "./define.js";
+import { collectPages } from "./paginate.js";
+import { buildRequest, UploadError } from "./request.js";
 import { inputSchemaOf } from "./registry.js";
-import { failureResult, successResult, textResult, validationResult } from "./result.js";
+import { failureResult, textResult, validationResult } from "./result.js";
+import { fitJson, project } from "./shaping.js";
 
 export interface ExecuteContext {
   readonly client: ZoomClient;
   readonly logger: Logger;
   readonly signal?: AbortSignal;
-  /** Reports long waits (rate-limit backoff) to the client as progress. */
-  readonly onProgress?: (message: string) => void;
+  /** Largest result text, in characters (about 4 per token). */
+  readonly maxResultChars: number;
+  /** Reports progress (rate-limit waits, pages) to the client, when it asked for progress. */
+  readonly onProgress?: (message: string, progress?: { progress: number; total?: number }) => void;
 }
-
-/** Largest file an upload tool reads from disk or accepts as base64. */
-const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 
 export async function executeTool(tool: ToolSpec, rawArgs: unknown, ctx: ExecuteContext): Promise<CallToolResult> {
   const parsed = inputSchemaOf(tool).safeParse(rawArgs ?? {});
@@ -29,11 +31,11 @@ export async function executeTool(tool: ToolSpec, rawArgs: unknown, ctx: Execute
     ctx.logger.info({ tool: tool.name, issues: parsed.error.issues.length }, "rejected invalid arguments");
     return validationResult(tool, parsed.error);
   }
-  const args = parsed.data as Record<string, unknown>;
+  const { zoomArgs, controls } = splitControls(parsed.data as Record<string, unknown>);
 
   let request: ZoomRequest;
   try {
-    request = await buildRequest(tool, args);
+    request = await buildRequest(tool, zoomArgs);
   } catch (error) {
     if (error instanceof UnsafePathError || error instanceof UploadError) {
       return textResult(`Invalid arguments for ${tool.name}; nothing was sent to Zoom.\n- ${error.message}`, true);
@@ -42,10 +44,21 @@ export async function executeTool(tool: ToolSpec, rawArgs: unknown, ctx: Execute
   }
 
   const started = performance.now();
-  const outcome = await ctx.client.send(request, {
+  const send: SendOptions = {
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     onWait: (ms, reason) => ctx.onProgress?.(`${reason} in ${(ms / 1000).toFixed(1)} s`),
-  });
+  };
+  let outcome: ZoomSuccess | ZoomFailure;
+  const notes: string[] = [];
+  if (controls.all_pages && tool.paginated) {
+    const collected = await collectPages(tool, zoomArgs, ctx.client, controls.max_items ?? DEFAULT_MAX_ITEMS, send, (p) =>
+      ctx.onProgress?.(`page ${p.pages}: ${p.items}${p.total !== undefined ? ` of ${p.total}` : ""} items`, { progress: p.items, ...(p.total !== undefined ? { total: p.total } : {}) }),
+    );
+    outcome = collected.outcome;
+    notes.push(...collected.notes);
+  } else {
+    outcome = await ctx.client.send(request, send);
+  }
   ctx.logger.info(
     {
       tool: tool.name,
@@ -57,60 +70,28 @@ export async function executeTool(tool: ToolSpec, rawArgs: unknown, ctx: Execute
     },
     "tool call",
   );
-  return outcome.ok ? successResult(tool, request.path, outcome) : failureResult(tool, outcome);
+  if (!outcome.ok) return failureResult(tool, outcome);
+  return shapeSuccess(tool, request.path, outcome, controls, notes, ctx.maxResultChars);
 }
 
-export async function buildRequest(tool: ToolSpec, args: Readonly<Record<string, unknown>>): Promise<ZoomRequest> {
-  const path = fillPath(tool.path, args);
-  const query: Record<string, unknown> = {};
-  for (const q of tool.queryParams) if (args[q.name] !== undefined) query[q.wire ?? q.name] = args[q.name];
-  const request: { -readonly [K in keyof ZoomRequest]: ZoomRequest[K] } = { method: tool.method, path };
-  if (Object.keys(query).length) request.query = toSearchParams(query);
-  if (tool.baseUrl) request.baseUrl = tool.baseUrl;
-
-  if (tool.bodyEncoding === "multipart" && tool.upload) {
-    request.form = await uploadForm(tool.upload.formField, args);
-  } else if (tool.bodyParams.length === 1 && tool.bodyParams[0]!.wire === "") {
-    request.json = args[tool.bodyParams[0]!.name];
-  } else if (tool.bodyParams.length) {
-    const body: Record<string, unknown> = {};
-    for (const b of tool.bodyParams) if (args[b.name] !== undefined) body[b.wire ?? b.name] = args[b.name];
-    request.json = body;
+function shapeSuccess(tool: ToolSpec, path: string, outcome: ZoomSuccess, controls: Controls, notes: string[], maxChars: number): CallToolResult {
+  if (outcome.data === undefined || outcome.data === "") {
+    return textResult(`Done: ${tool.method} ${path} succeeded (HTTP ${outcome.status}, no content).`);
   }
-  return request;
+  if (typeof outcome.data === "string") return textResult(outcome.data);
+  const data = project(outcome.data, parseFieldList(controls.fields));
+  const fitted = fitJson(data, maxChars);
+  if (fitted.note) notes.push(`${fitted.note} ${howToGetTheRest(tool, data)}`);
+  const content: CallToolResult["content"] = [{ type: "text", text: fitted.text }];
+  if (notes.length) content.push({ type: "text", text: `[zoom-mcp] ${notes.join(" ")}` });
+  return { content };
 }
 
-class UploadError extends Error {}
-
-const MIME: Record<string, string> = {
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".jpeg": "image/jpeg",
-  ".gif": "image/gif",
-  ".bmp": "image/bmp",
-  ".mp4": "video/mp4",
-  ".mov": "video/quicktime",
-};
-
-async function uploadForm(formField: string, args: Readonly<Record<string, unknown>>): Promise<FormData> {
-  const filePath = args.file_path as string | undefined;
-  const base64 = args.file_base64 as string | undefined;
-  if (!filePath === !base64) throw new UploadError("give exactly one of file_path or file_base64");
-  let bytes: Buffer;
-  let name = args.file_name as string | undefined;
-  if (filePath) {
-    const info = await stat(filePath).catch(() => undefined);
-    if (!info?.isFile()) throw new UploadError(`file_path: no readable file at ${filePath}`);
-    if (info.size > MAX_UPLOAD_BYTES) throw new UploadError(`file_path: the file is ${info.size} bytes; the limit is ${MAX_UPLOAD_BYTES}`);
-    bytes = await readFile(filePath);
-    name ??= basename(filePath);
-  } else {
-    if (!name) throw new UploadError("file_name: required with file_base64");
-    bytes = Buffer.from(base64!, "base64");
-    if (bytes.length === 0) throw new UploadError("file_base64: not valid base64 content");
-    if (bytes.length > MAX_UPLOAD_BYTES) throw new UploadError(`file_base64: the file is ${bytes.length} bytes; the limit is ${MAX_UPLOAD_BYTES}`);
-  }
-  const form = new FormData();
-  form.set(formField, new Blob([bytes], { type: MIME[extname(name!).toLowerCase()] ?? "application/octet-stream" }), name!);
-  return form;
+function howToGetTheRest(tool: ToolSpec, data: unknown): string {
+  const ways = [];
+  if (tool.method === "GET") ways.push("ask for fewer fields with `fields`");
+  if (tool.queryParams.some((q) => q.name === "page_size")) ways.push("lower `page_size`");
+  const token = data && typeof data === "object" ? (data as Record<string, unknown>).next_page_token : undefined;
+  if (tool.paginated) ways.push(typeof token === "string" && token ? `continue with next_page_token="${token}"` : "page with `next_page_token`");
+  return ways.length ? `To get the rest: ${ways.join(", or ")}.` : "";
 }

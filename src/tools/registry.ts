@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import type { z } from "zod";
 import { annotationsFor, type ToolAnnotations, type ToolSpec } from "./define.js";
 import { generatedTools } from "./generated/index.js";
+import { withControls } from "./controls.js";
 import { toInputJsonSchema } from "./json-schema.js";
 
 /** Every catalog tool, in catalog order. */
@@ -18,11 +19,14 @@ export const toolsets: readonly string[] = [...new Set(allTools.map((t) => t.too
 const inputs = new WeakMap<ToolSpec, z.ZodObject>();
 const jsonSchemas = new WeakMap<ToolSpec, Record<string, unknown>>();
 
-/** The tool's zod input schema, built on first use: most sessions touch few of the 373 tools. */
+/**
+ * The tool's zod input schema, with the result-shaping controls that apply to it, built on first
+ * use: most sessions touch few of the 373 tools.
+ */
 export function inputSchemaOf(tool: ToolSpec): z.ZodObject {
   let schema = inputs.get(tool);
   if (!schema) {
-    schema = tool.input();
+    schema = withControls(tool, tool.input());
     inputs.set(tool, schema);
   }
   return schema;

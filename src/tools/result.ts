@@ -1,20 +1,11 @@
 /** Turning HTTP outcomes and validation failures into MCP tool results. */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
-import type { ZoomFailure, ZoomSuccess } from "../http/client.js";
+import type { ZoomFailure } from "../http/client.js";
 import type { ToolSpec } from "./define.js";
 
 export function textResult(text: string, isError = false): CallToolResult {
   return { content: [{ type: "text", text }], ...(isError ? { isError: true } : {}) };
-}
-
-/** Compact JSON: pretty-printing costs the agent tokens and tells it nothing. */
-export function successResult(tool: ToolSpec, path: string, outcome: ZoomSuccess): CallToolResult {
-  if (outcome.data === undefined || outcome.data === "") {
-    return textResult(`Done: ${tool.method} ${path} succeeded (HTTP ${outcome.status}, no content).`);
-  }
-  const text = typeof outcome.data === "string" ? outcome.data : JSON.stringify(outcome.data);
-  return textResult(text);
 }
 
 /** Zoom codes that mean the token lacks a scope this tool needs. */
@@ -58,7 +49,7 @@ function hintFor(tool: ToolSpec, outcome: ZoomFailure): string | undefined {
 }
 
 /** One line per problem, naming the field, so an agent can fix its call. */
-export function validationResult(tool: ToolSpec, error: z.ZodError): CallToolResult {
+export function validationResult(tool: Pick<ToolSpec, "name">, error: z.ZodError): CallToolResult {
   const lines = error.issues.map((issue) => {
     const where = issue.path.length ? issue.path.map(String).join(".") : "(arguments)";
     return `- ${where}: ${issueMessage(issue)}`;
