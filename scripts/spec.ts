@@ -67,6 +67,8 @@ export interface Operation {
   readonly returnsCollection: boolean;
   /** All of Zoom's prose for this operation, used only to check that our descriptions do not copy it. */
   readonly specText: string[];
+  /** The documented success status and an example body built from the response schema (the sandbox's answer). */
+  readonly response: { readonly status: number; readonly example?: unknown };
 }
 
 export class SpecReader {
@@ -191,6 +193,7 @@ export class SpecReader {
       ...(rateLimitOf(op) ? { rateLimit: rateLimitOf(op)! } : {}),
       returnsCollection: method === "GET" && returnsCollection(op, path, params),
       specText: specText.filter(Boolean),
+      response: responseOf(op),
     };
   }
 
@@ -359,4 +362,44 @@ function returnsCollection(op: Json, path: string, params: Param[]): boolean {
   if (schema.type === "array") return true;
   const parts = [schema, ...(schema.allOf ?? [])];
   return parts.some((part: Json) => Object.values(part.properties ?? {}).some((p: any) => p?.type === "array"));
+}
+
+/** The first 2xx response, with an example body made from the schema's examples, defaults and types. */
+function responseOf(op: Json): { status: number; example?: unknown } {
+  const entries = Object.entries((op.responses ?? {}) as Json).filter(([code]) => /^2\d\d$/.test(code));
+  const [code, response] = entries[0] ?? ["200", {}];
+  const status = Number(code);
+  const schema = (response as Json).content?.["application/json"]?.schema ?? (response as Json).schema;
+  if (!schema || status === 204) return { status };
+  return { status, example: exampleOf(schema, 0) };
+}
+
+const MAX_EXAMPLE_STRING = 120;
+
+function exampleOf(schema: Json, depth: number): unknown {
+  if (!schema || typeof schema !== "object" || depth > 8) return null;
+  if (Array.isArray(schema.allOf)) return Object.assign({}, ...schema.allOf.map((s: Json) => exampleOf(s, depth + 1)).filter((v: unknown) => v && typeof v === "object"));
+  for (const k of ["oneOf", "anyOf"]) if (Array.isArray(schema[k]) && schema[k].length) return exampleOf(schema[k][0], depth + 1);
+  const type = schema.type ?? (schema.properties ? "object" : undefined);
+  if (type === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries((schema.properties ?? {}) as Json)) out[k] = exampleOf(v as Json, depth + 1);
+    return out;
+  }
+  if (type === "array") return schema.items ? [exampleOf(schema.items, depth + 1)] : [];
+  const candidate = schema.example ?? schema.default ?? (Array.isArray(schema.enum) ? schema.enum[0] : undefined);
+  if (type === "string" || type === "date") {
+    if (typeof candidate === "string") {
+      // Values, not prose: an example sentence becomes neutral text.
+      if (candidate.trim().split(/\s+/).length >= 5) return "Example text.";
+      return candidate.length > MAX_EXAMPLE_STRING ? candidate.slice(0, MAX_EXAMPLE_STRING) : candidate;
+    }
+    if (schema.format === "date-time") return "2026-01-01T00:00:00Z";
+    if (schema.format === "date" || type === "date") return "2026-01-01";
+    if (schema.format === "email") return "user@example.com";
+    return "string";
+  }
+  if (type === "integer" || type === "number") return typeof candidate === "number" ? candidate : Number(candidate) || 0;
+  if (type === "boolean") return typeof candidate === "boolean" ? candidate : false;
+  return candidate ?? null;
 }

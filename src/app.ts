@@ -1,5 +1,6 @@
 /** Wiring: from a validated Config to the pieces a transport serves. No transport or process handling here. */
 import { createTokenProvider } from "./auth/index.js";
+import { StaticTokenProvider } from "./auth/static-token.js";
 import { DEFAULT_API_BASE_URL, type Config } from "./config.js";
 import { ZoomClient } from "./http/client.js";
 import { defaultRetryPolicy } from "./http/policy.js";
@@ -9,17 +10,22 @@ import type { ToolSpec } from "./tools/define.js";
 import { discoveryTools, type MetaTool } from "./tools/discovery.js";
 import { allTools } from "./tools/registry.js";
 import { selectTools } from "./tools/select.js";
+import { Sandbox, SANDBOX_API_BASE_URL, SANDBOX_TOKEN } from "./sandbox/index.js";
 
 export interface AppOverrides {
   /** Replaces global fetch for Zoom and OAuth calls (tests, the sandbox). */
   readonly fetch?: typeof fetch;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The clock of the sandbox (rate-limit windows) and of the HTTP core (reset times). @default Date.now */
+  readonly now?: () => number;
 }
 
 export interface App {
   readonly tools: ToolSpec[];
   readonly meta: MetaTool[];
   readonly deps: ServerDeps;
+  /** The simulated Zoom, in sandbox mode. */
+  readonly sandbox?: Sandbox;
   newServer(): ReturnType<typeof createServer>;
 }
 
@@ -28,22 +34,34 @@ export function createApp(config: Config, logger: Logger, overrides: AppOverride
   const meta = discoveryTools({ callable: served.callable, served: new Set(served.tools.map((t) => t.name)), readOnly: config.readOnly }).filter((m) =>
     served.discovery.includes(m.name),
   );
+  // In sandbox mode the simulated Zoom is the HTTP core's fetch: no credentials, nothing leaves the process.
+  const sandbox = config.sandbox
+    ? new Sandbox({
+        seed: config.sandboxSeed,
+        ...(config.sandboxState ? { statePath: config.sandboxState } : {}),
+        ...(config.sandboxRateLimits ? { rateLimits: config.sandboxRateLimits } : {}),
+        ...(overrides.now ? { now: overrides.now } : {}),
+        logger,
+      })
+    : undefined;
+  const fetchImpl = sandbox?.fetch ?? overrides.fetch;
   const client = new ZoomClient({
-    auth: createTokenProvider(config, logger, overrides.fetch),
-    ...(config.apiBaseUrl ? { apiBaseUrl: config.apiBaseUrl } : {}),
+    auth: sandbox ? new StaticTokenProvider(SANDBOX_TOKEN) : createTokenProvider(config, logger, fetchImpl),
+    ...(sandbox ? { apiBaseUrl: SANDBOX_API_BASE_URL } : config.apiBaseUrl ? { apiBaseUrl: config.apiBaseUrl } : {}),
     defaultApiBaseUrl: DEFAULT_API_BASE_URL,
     timeoutMs: config.timeoutMs,
     retry: defaultRetryPolicy(config.maxRetries),
     logger,
-    ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
     ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
+    ...(overrides.now ? { now: overrides.now } : {}),
   });
   const deps: ServerDeps = { client, logger };
   const options = {
     tools: served.tools,
     meta,
     maxResultChars: config.maxResultTokens * 4,
-    instructions: instructionsFor({ discovery: meta.length > 0 }),
+    instructions: instructionsFor({ discovery: meta.length > 0, sandbox: !!sandbox }),
   };
-  return { tools: served.tools, meta, deps, newServer: () => createServer(options, deps) };
+  return { tools: served.tools, meta, deps, ...(sandbox ? { sandbox } : {}), newServer: () => createServer(options, deps) };
 }

@@ -19,6 +19,10 @@ Options:
   --exclude-tools n1,n2      remove single tools (env ZOOM_EXCLUDE_TOOLS)
   --read-only                serve only read-only tools (env ZOOM_READ_ONLY=1)
   --json                     with "tools": print one JSON array
+  --sandbox                  serve a simulated Zoom in process: no account or credentials needed (env ZOOM_SANDBOX=1)
+  --sandbox-state FILE       load the sandbox from FILE when it exists, save it there after every change
+  --sandbox-seed N           seed for the sandbox's starting data and IDs (default 42)
+  --sandbox-rate-limits PLAN simulate Zoom's rate limits for free, pro or business
   -h, --help                 show this help
   -v, --version              print the version
 
@@ -59,6 +63,10 @@ export function parseCli(argv: readonly string[]): Cli {
         "exclude-tools": { type: "string" },
         "read-only": { type: "boolean" },
         json: { type: "boolean" },
+        sandbox: { type: "boolean" },
+        "sandbox-state": { type: "string" },
+        "sandbox-seed": { type: "string" },
+        "sandbox-rate-limits": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },
@@ -78,6 +86,10 @@ export function parseCli(argv: readonly string[]): Cli {
     tools: values.tools,
     excludeTools: values["exclude-tools"],
     readOnly: values["read-only"] ? "1" : undefined,
+    sandbox: values.sandbox ? "1" : undefined,
+    sandboxState: values["sandbox-state"],
+    sandboxSeed: values["sandbox-seed"],
+    sandboxRateLimits: values["sandbox-rate-limits"],
   };
   const command = values.help ? "help" : values.version ? "version" : positionals[0] === "tools" ? "tools" : "serve";
   return { command, json: !!values.json, config };

@@ -35,6 +35,10 @@ export const SOURCES: Record<string, string> = {
   excludeTools: "--exclude-tools (or ZOOM_EXCLUDE_TOOLS)",
   readOnly: "--read-only (or ZOOM_READ_ONLY)",
   maxResultTokens: "ZOOM_MCP_MAX_RESULT_TOKENS",
+  sandbox: "--sandbox (or ZOOM_SANDBOX)",
+  sandboxState: "--sandbox-state (or ZOOM_SANDBOX_STATE)",
+  sandboxSeed: "--sandbox-seed (or ZOOM_SANDBOX_SEED)",
+  sandboxRateLimits: "--sandbox-rate-limits (or ZOOM_SANDBOX_RATE_LIMITS)",
 };
 
 const list = z
@@ -72,6 +76,13 @@ export const ConfigSchema = z.object({
   readOnly: flag,
   /** Results longer than this (in tokens, 4 characters each) are cut at a clean JSON boundary. */
   maxResultTokens: positiveInt(1000, 1_000_000).default(20_000),
+  /** Serve every tool from the in-process simulated Zoom instead of api.zoom.us. */
+  sandbox: flag,
+  /** Sandbox state file: loaded when it exists, saved after every change. */
+  sandboxState: optionalString,
+  sandboxSeed: positiveInt(0, 2 ** 31 - 1).default(42),
+  /** Simulate a plan's rate limits in the sandbox: free, pro or business. */
+  sandboxRateLimits: z.enum(["free", "pro", "business"], { error: "must be free, pro or business" }).optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -97,6 +108,10 @@ export function configInputFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
     excludeTools: env.ZOOM_EXCLUDE_TOOLS || undefined,
     readOnly: env.ZOOM_READ_ONLY || undefined,
     maxResultTokens: env.ZOOM_MCP_MAX_RESULT_TOKENS || undefined,
+    sandbox: env.ZOOM_SANDBOX || undefined,
+    sandboxState: env.ZOOM_SANDBOX_STATE || undefined,
+    sandboxSeed: env.ZOOM_SANDBOX_SEED || undefined,
+    sandboxRateLimits: env.ZOOM_SANDBOX_RATE_LIMITS || undefined,
   };
 }
 

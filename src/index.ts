@@ -33,6 +33,22 @@ function printTools(config: Config, json: boolean): void {
   process.stdout.write(`\n${rows.length} tools\n`);
 }
 
+/** What a person starting the HTTP server needs to know: where it is, and how to connect. */
+function banner(url: string, sandbox: boolean): string {
+  const health = url.replace(/\/mcp$/, "/healthz");
+  return [
+    "",
+    `zoom-mcp ${VERSION} is serving MCP (Streamable HTTP) at ${url}`,
+    sandbox
+      ? "  SANDBOX: a simulated Zoom with sample users, meetings, a webinar and recordings; no account needed, nothing is sent to Zoom."
+      : "  Connected to Zoom with the configured credentials.",
+    `  Client config:  {"mcpServers": {"zoom": {"type": "http", "url": "${url}"}}}`,
+    `  MCP Inspector:  npx @modelcontextprotocol/inspector, then choose Streamable HTTP and ${url}`,
+    `  Health check:   ${health}    Stop: Ctrl+C`,
+    "",
+  ].join("\n") + "\n";
+}
+
 async function main(): Promise<void> {
   let cli;
   let config: Config;
@@ -63,15 +79,21 @@ async function main(): Promise<void> {
     if (error instanceof SelectionError) fail(error.message);
     throw error;
   }
-  const mode = credentialMode(config);
+  const mode = config.sandbox ? "sandbox" : credentialMode(config);
   logger.info({ tools: app.tools.length, credentials: mode, transport: config.transport }, "starting zoom-mcp");
-  if (mode === "none") logger.warn("no Zoom credentials are set: every tool call will fail until ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET (or ZOOM_ACCESS_TOKEN) are set");
+  if (config.sandbox) {
+    logger.warn(
+      { seed: config.sandboxSeed, state: config.sandboxState ?? null, rateLimits: config.sandboxRateLimits ?? null },
+      "SANDBOX MODE: tools answer from a simulated Zoom inside this process; no Zoom account is used and nothing is sent to Zoom",
+    );
+  } else if (mode === "none") logger.warn("no Zoom credentials are set: every tool call will fail until ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET (or ZOOM_ACCESS_TOKEN) are set");
 
   if (config.transport === "stdio") {
     await serveStdio(app.newServer(), logger);
     return;
   }
   const http = await serveHttp({ host: config.host, port: config.port, maxBodyBytes: config.maxBodyBytes, newServer: app.newServer, logger });
+  process.stderr.write(banner(http.url, config.sandbox));
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down");
     void http.close().finally(() => process.exit(0));

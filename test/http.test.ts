@@ -27,7 +27,7 @@ describe("rate limits and retries", () => {
   });
 
   it("waits out a QPS 429 whose Retry-After is a date", async () => {
-    const at = new Date(Date.now() + 3000).toUTCString();
+    const at = new Date(h.clock.now + 3000).toUTCString();
     h.fake.on("GET", "/meetings/5", QPS_429(at), { status: 200, body: { id: 5 } });
     const result = await h.call("get_meeting", { meetingId: "5" });
     expect(textOf(result)).toBe('{"id":5}');

@@ -151,3 +151,29 @@ describe("Streamable HTTP", () => {
   });
 });
 
+
+describe("the quick start: npm start", () => {
+  it("serves HTTP on 127.0.0.1 from the sandbox when no credentials are set, and says so", async () => {
+    const start = fileURLToPath(new URL("../scripts/start.mjs", import.meta.url));
+    const child = spawn(process.execPath, [start, "--port", "0"], { env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    let url = "";
+    for (let i = 0; i < 800 && !url; i++) {
+      url = /serving MCP \(Streamable HTTP\) at (http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(stderr)?.[1] ?? "";
+      if (!url) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(url).not.toBe("");
+    expect(stderr).toContain("SANDBOX");
+    expect(stderr).toContain("MCP Inspector");
+
+    const client = new Client({ name: "quick-start", version: "1.0.0" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    expect(client.getInstructions()).toMatch(/^SANDBOX:/);
+    const users = (await client.callTool({ name: "list_users", arguments: { fields: "users.email" } })) as CallToolResult;
+    expect(JSON.parse((users.content[0] as { text: string }).text).users.map((u: { email: string }) => u.email)).toContain("owner@sandbox.example");
+    await client.close();
+    child.kill("SIGTERM");
+    expect((await exitOf(child)).code).toBe(0);
+  });
+});

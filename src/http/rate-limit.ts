@@ -36,10 +36,13 @@ export function nextUtcMidnight(now: number): Date {
 export function classifyRateLimit(headers: Headers, message: string | undefined, now: number): RateLimitInfo {
   const type = headers.get("x-ratelimit-type") ?? "";
   const category = headers.get("x-ratelimit-category") ?? undefined;
-  const retryAfterMs = parseRetryAfter(headers.get("retry-after"), now);
+  const retryAfter = headers.get("retry-after");
+  const retryAfterMs = parseRetryAfter(retryAfter, now);
   const daily = /^daily/i.test(type) || /daily/i.test(message ?? "") || /GMT 00:00:00/.test(message ?? "");
   if (daily) {
-    const resetAt = retryAfterMs !== undefined ? new Date(now + retryAfterMs) : nextUtcMidnight(now);
+    // A date is the reset time itself; seconds count from now; without either, Zoom resets at 00:00 UTC.
+    const at = retryAfter && !/^\d+(\.\d+)?$/.test(retryAfter.trim()) ? Date.parse(retryAfter) : Number.NaN;
+    const resetAt = !Number.isNaN(at) ? new Date(at) : retryAfterMs !== undefined ? new Date(now + retryAfterMs) : nextUtcMidnight(now);
     return { kind: "daily", ...(category ? { category } : {}), resetAt, retryAfterMs: resetAt.getTime() - now };
   }
   return { kind: "qps", ...(category ? { category } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };

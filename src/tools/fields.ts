@@ -7,14 +7,21 @@ import { z } from "zod";
 /** `.`, `..` and control characters could rewrite a URL path even after percent-encoding. */
 const UNSAFE_SEGMENT = /^\.{1,2}$|(^|[/\\])\.\.([/\\]|$)|[\u0000-\u001f\u007f]/;
 
-/** A string that becomes one URL path segment: an ID, an email or a UUID. */
+/**
+ * A string that becomes one URL path segment: an ID, an email or a UUID. A number is taken as its
+ * digits, since agents often pass back a numeric ID from an earlier answer.
+ */
 export function pathString(description: string) {
   return z
-    .string()
-    .min(1)
-    .refine((v) => !UNSAFE_SEGMENT.test(v), {
-      message: "must be a single ID: '.', '..', '../' and control characters are not allowed",
-    })
+    .preprocess(
+      (v) => (typeof v === "number" && Number.isSafeInteger(v) ? String(v) : v),
+      z
+        .string()
+        .min(1)
+        .refine((v) => !UNSAFE_SEGMENT.test(v), {
+          message: "must be a single ID: '.', '..', '../' and control characters are not allowed",
+        }),
+    )
     .describe(description);
 }
 

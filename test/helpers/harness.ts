@@ -18,6 +18,8 @@ export interface Harness {
   readonly logs: string[];
   /** Waits the HTTP core asked for, in ms (no real time passes). */
   readonly waits: number[];
+  /** The fake clock the sandbox reads (ms since epoch); waits advance it. */
+  readonly clock: { now: number };
   call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
   close(): Promise<void>;
 }
@@ -28,6 +30,8 @@ export interface HarnessOptions {
   readonly fakeOptions?: FakeZoomOptions;
   /** Use S2S credentials (default) or none at all. */
   readonly credentials?: "s2s" | "none" | "static";
+  /** Serve from the in-process sandbox; its clock advances only when the HTTP core waits. */
+  readonly sandbox?: boolean;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -49,11 +53,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   });
   const waits: number[] = [];
-  const app = createApp(config, createLogger("debug", sink), {
+  const clock = { now: Date.parse("2026-03-02T10:00:00.250Z") };
+  const app = createApp(options.sandbox ? parseConfig({ ...Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== "")), sandbox: "1" }) : config, createLogger("debug", sink), {
     sleep: async (ms, signal) => {
       waits.push(ms);
+      clock.now += ms;
       if (signal?.aborted) throw signal.reason;
     },
+    now: () => clock.now,
   });
   const server = app.newServer();
   const client = new Client({ name: "test-client", version: "1.0.0" });
@@ -65,6 +72,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     app,
     logs,
     waits,
+    clock,
     call: (name, args = {}) => client.callTool({ name, arguments: args }) as Promise<CallToolResult>,
     close: async () => {
       await client.close();

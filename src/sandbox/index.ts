@@ -1,0 +1,180 @@
+/**
+ * The sandbox: a simulated Zoom that runs inside zoom-mcp. It is plugged into the HTTP core as ky's
+ * `fetch`, so every tool call takes the same path as against Zoom (auth header, retries, error
+ * mapping), and nothing leaves the process.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import type { Logger } from "../logger.js";
+import type { RateLimitLabel, ToolSpec } from "../tools/define.js";
+import { allTools } from "../tools/registry.js";
+import { genericAnswer } from "./generic.js";
+import { ZoomError, type SandboxResponse } from "./http.js";
+import { RateLimiter, RateLimitError, type Plan } from "./rate-limits.js";
+import { statefulHandlers } from "./resources.js";
+import { DEFAULT_SEED, seedState } from "./seed.js";
+import { Rng, type SandboxState } from "./state.js";
+
+/** The base URL tools are sent to in sandbox mode; `.invalid` can never resolve, so nothing leaks. */
+export const SANDBOX_API_BASE_URL = "https://sandbox.zoom-mcp.invalid/v2";
+/** The bearer token the HTTP core sends in sandbox mode. */
+export const SANDBOX_TOKEN = "sandbox-token";
+
+export interface SandboxOptions {
+  /** Seed for the starting data and for new IDs. @default 42 */
+  readonly seed?: number;
+  /** Load the state from this JSON file when it exists, and save it there after every change. */
+  readonly statePath?: string;
+  /** Simulate this plan's rate limits. Off when unset. */
+  readonly rateLimits?: Plan;
+  /** @default Date.now */
+  readonly now?: () => number;
+  readonly logger?: Logger;
+}
+
+interface Route {
+  readonly tool: ToolSpec;
+  readonly pattern: RegExp;
+  readonly names: string[];
+  readonly literals: number;
+}
+
+const WRITES_COUNTED_PER_USER = new Set(["create_user_meeting", "update_meeting", "create_user_webinar", "update_webinar"]);
+
+export class Sandbox {
+  state: SandboxState;
+  private readonly routes: Route[];
+  private readonly limiter: RateLimiter | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly options: SandboxOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.state = this.load();
+    this.limiter = options.rateLimits ? new RateLimiter(options.rateLimits) : undefined;
+    this.routes = allTools
+      .map((tool) => {
+        const names: string[] = [];
+        const source = tool.path.replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), "([^/]+)"));
+        return { tool, pattern: new RegExp(`^${source}$`), names, literals: tool.path.split("/").filter((s) => s && !s.startsWith("{")).length };
+      })
+      .sort((a, b) => b.literals - a.literals);
+  }
+
+  /** A `fetch` for the HTTP core: answers as Zoom would, in process. */
+  readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    const answer = await this.handle(request);
+    const headers = new Headers({ "x-zm-trackingid": `sandbox-${this.state.rng.toString(16)}`, ...(answer.headers ?? {}) });
+    if (answer.body !== undefined) headers.set("content-type", "application/json");
+    return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), { status: answer.status, headers });
+  };
+
+  /**
+   * Path parameters that name existing things in the current state, for trying a tool against the
+   * starting data (a poll of the webinar for webinar paths, the recorded meeting for recording paths).
+   */
+  exampleIds(tool: Pick<ToolSpec, "path">): Record<string, string> {
+    const s = this.state;
+    const review = s.meetings[1] ?? s.meetings[0];
+    const webinar = s.webinars[0];
+    const onWebinar = tool.path.startsWith("/webinars/") || tool.path.startsWith("/past_webinars/");
+    const recorded = tool.path.includes("/recordings") || tool.path.startsWith("/past_meetings/");
+    return {
+      userId: "me",
+      meetingId: String(recorded ? (s.pastMeetings[0]?.id ?? "") : (review?.id ?? "")),
+      webinarId: String(webinar?.id ?? ""),
+      pollId: String((onWebinar ? webinar?.polls[0]?.id : review?.polls[0]?.id) ?? ""),
+      registrantId: String((onWebinar ? webinar?.registrants[0]?.id : review?.registrants[0]?.id) ?? ""),
+      panelistId: String(webinar?.panelists?.[0]?.id ?? ""),
+      groupId: String(s.groups[0]?.id ?? ""),
+      roleId: String(s.roles[0]?.id ?? ""),
+      fieldId: String(s.trackingFields[0]?.id ?? ""),
+      recordingId: String((s.recordings[0]?.recording_files as Array<{ id: string }> | undefined)?.[0]?.id ?? ""),
+    };
+  }
+
+  private async handle(request: Request): Promise<SandboxResponse & { headers?: Record<string, string> }> {
+    if (request.headers.get("authorization") !== `Bearer ${SANDBOX_TOKEN}`) {
+      return { status: 401, body: { code: 124, message: "Invalid access token." } };
+    }
+    const url = new URL(request.url);
+    const path = url.pathname.replace(/^\/v2(?=\/)/, "");
+    const method = request.method.toUpperCase();
+    const match = this.match(method, path);
+    if (!match) return { status: 404, body: { code: 404, message: `No such endpoint in the Zoom API: ${method} ${path}.` } };
+    const { tool, params } = match;
+
+    let body: unknown;
+    const type = request.headers.get("content-type") ?? "";
+    if (type.includes("application/json")) {
+      const text = await request.text();
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        return { status: 400, body: { code: 300, message: "The request body is not valid JSON." } };
+      }
+    } else if (type.includes("multipart/form-data")) {
+      body = await request.formData();
+    }
+
+    try {
+      const now = this.now();
+      const ctx = { state: this.state, rng: new Rng(this.state.rng), now };
+      if (this.limiter) {
+        const writer = WRITES_COUNTED_PER_USER.has(tool.name) ? (params.userId ?? this.hostOf(params.meetingId ?? params.webinarId)) : undefined;
+        this.limiter.check((tool.rateLimit ?? "Medium") as RateLimitLabel, now, writer);
+      }
+      const handler = statefulHandlers[tool.name];
+      const answer = handler ? handler({ tool, params, query: Object.fromEntries(url.searchParams), body }, ctx) : genericAnswer({ tool, params, query: Object.fromEntries(url.searchParams), body });
+      this.state.rng = ctx.rng.position;
+      if (method !== "GET" && answer.status < 300) this.save();
+      return answer;
+    } catch (error) {
+      if (error instanceof RateLimitError) return { status: 429, body: error.toBody(), headers: error.headers };
+      if (error instanceof ZoomError) return { status: error.status, body: error.toBody() };
+      this.options.logger?.error({ err: error instanceof Error ? error.message : String(error), tool: tool.name }, "sandbox handler failed");
+      return { status: 500, body: { code: 500, message: "The sandbox failed to handle this request." } };
+    }
+  }
+
+  private match(method: string, path: string): { tool: ToolSpec; params: Record<string, string> } | undefined {
+    for (const route of this.routes) {
+      if (route.tool.method !== method) continue;
+      const m = route.pattern.exec(path);
+      if (!m) continue;
+      const params: Record<string, string> = {};
+      route.names.forEach((name, i) => (params[name] = decodeParam(m[i + 1]!)));
+      return { tool: route.tool, params };
+    }
+    return undefined;
+  }
+
+  private hostOf(meetingId: string | undefined): string | undefined {
+    if (!meetingId) return undefined;
+    return [...this.state.meetings, ...this.state.webinars].find((m) => String(m.id) === meetingId)?.host_id;
+  }
+
+  private load(): SandboxState {
+    const { statePath, seed } = this.options;
+    if (statePath && existsSync(statePath)) {
+      const loaded = JSON.parse(readFileSync(statePath, "utf8")) as SandboxState;
+      if (loaded.version !== 1) throw new Error(`${statePath} is not a zoom-mcp sandbox state (version ${String(loaded.version)}); delete it or pick another file.`);
+      return loaded;
+    }
+    return seedState(seed ?? DEFAULT_SEED);
+  }
+
+  /** Writes the state file atomically (temp file, then rename), when a path was given. */
+  save(): void {
+    const { statePath } = this.options;
+    if (!statePath) return;
+    const temp = `${statePath}.tmp`;
+    writeFileSync(temp, `${JSON.stringify(this.state, null, 1)}\n`);
+    renameSync(temp, statePath);
+  }
+}
+
+/** Path values arrive encoded once, or twice for UUIDs that start with `/` or contain `//`. */
+function decodeParam(raw: string): string {
+  const once = decodeURIComponent(raw);
+  return /%2F|%2B|%3D/i.test(once) ? decodeURIComponent(once) : once;
+}

@@ -1,0 +1,101 @@
+/**
+ * The sandbox's world: plain JSON, so it can be saved, reloaded and diffed. Everything a stateful
+ * endpoint reads or changes lives here.
+ */
+
+export type Json = Record<string, unknown>;
+
+export interface MeetingRecord extends Json {
+  uuid: string;
+  id: number;
+  host_id: string;
+  host_email: string;
+  topic: string;
+  type: number;
+  status: string;
+  start_time?: string;
+  duration: number;
+  timezone: string;
+  agenda: string;
+  created_at: string;
+  join_url: string;
+  start_url: string;
+  password: string;
+  settings: Json;
+  recurrence?: Json;
+  livestream: { stream_url: string; stream_key: string; page_url: string; resolution?: string };
+  livestream_status: { status: string; settings?: Json };
+  polls: Json[];
+  registrants: Json[];
+  registrant_questions: { questions: Json[]; custom_questions: Json[] };
+  /** Webinars only. */
+  panelists?: Json[];
+}
+
+export interface PastMeetingRecord extends Json {
+  uuid: string;
+  id: number;
+  host_id: string;
+  topic: string;
+  type: number;
+  start_time: string;
+  end_time: string;
+  duration: number;
+  participants: Json[];
+  polls: Json[];
+}
+
+export interface SandboxState {
+  /** Bumped when the shape changes, so an old saved file is refused with a clear message. */
+  version: 1;
+  seed: number;
+  /** PRNG position, so IDs stay deterministic across save and reload. */
+  rng: number;
+  accountId: string;
+  users: Json[];
+  meetings: MeetingRecord[];
+  webinars: MeetingRecord[];
+  pastMeetings: PastMeetingRecord[];
+  recordings: Json[];
+  groups: Json[];
+  roles: Json[];
+  trackingFields: Json[];
+}
+
+/** mulberry32: small, fast and deterministic; the state keeps its position. */
+export class Rng {
+  constructor(public position: number) {}
+
+  next(): number {
+    let t = (this.position = (this.position + 0x6d2b79f5) | 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  /** A 10 or 11 digit meeting or webinar ID, like Zoom's. */
+  meetingId(): number {
+    return this.int(8_000_000_000, 99_999_999_999);
+  }
+
+  /** Zoom-style base64 UUID (22 characters and `==`). */
+  uuid(): string {
+    const bytes = Buffer.from(Array.from({ length: 16 }, () => this.int(0, 255)));
+    return bytes.toString("base64");
+  }
+
+  /** Zoom-style user and object IDs: 22 URL-safe characters. */
+  id(): string {
+    return Buffer.from(Array.from({ length: 16 }, () => this.int(0, 255)))
+      .toString("base64url")
+      .slice(0, 22);
+  }
+
+  digits(n: number): string {
+    return Array.from({ length: n }, () => this.int(0, 9)).join("");
+  }
+}
