@@ -137,6 +137,34 @@ describe("rate limits and retries", () => {
   });
 });
 
+describe("timeouts and progress", () => {
+  let h: Harness;
+  afterEach(() => h.close());
+
+  it("times out per ZOOM_TIMEOUT_MS: a GET is retried, a POST is not", async () => {
+    h = await startHarness({ config: { timeoutMs: "100" } });
+    h.fake.on("GET", "/meetings/3", { status: 200, body: {}, delayMs: 400 }, { status: 200, body: { id: 3 } });
+    expect(textOf(await h.call("get_meeting", { meetingId: "3" }))).toBe('{"id":3}');
+    expect(h.fake.requests).toHaveLength(2);
+
+    h.fake.reset();
+    h.fake.on("POST", "/users/me/meetings", { status: 201, body: {}, delayMs: 400 });
+    const result = await h.call("create_user_meeting", { userId: "me", topic: "x" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain("Zoom did not answer within 100 ms");
+    expect(textOf(result)).toContain("check whether it took effect");
+    expect(h.fake.requests).toHaveLength(1);
+  });
+
+  it("reports a rate-limit wait as a progress notification", async () => {
+    h = await startHarness();
+    h.fake.on("GET", "/meetings/4", QPS_429("2"), { status: 200, body: { id: 4 } });
+    const progress: Array<{ progress: number; message?: string }> = [];
+    await h.client.callTool({ name: "get_meeting", arguments: { meetingId: "4" } }, undefined, { onprogress: (p) => progress.push(p) });
+    expect(progress).toEqual([{ progress: 1, message: "Zoom Light per-second rate limit reached; retrying in 2.0 s" }]);
+  });
+});
+
 describe("Retry-After parsing", () => {
   const now = Date.parse("2026-11-25T12:00:00Z");
   it.each([
