@@ -17,8 +17,6 @@ export interface ZoomRequest {
   readonly query?: URLSearchParams;
   readonly json?: unknown;
   readonly form?: FormData;
-  /** Overrides the API base (endpoints served from another host). */
-  readonly baseUrl?: string;
 }
 
 export interface ZoomSuccess {
@@ -200,7 +198,7 @@ export class ZoomClient {
   }
 
   private attempt(request: ZoomRequest, token: string, apiUrl: string | undefined, signal?: AbortSignal): Promise<Response> {
-    const base = request.baseUrl ?? this.options.apiBaseUrl ?? (apiUrl ? joinUrl(apiUrl, "/v2") : this.options.defaultApiBaseUrl);
+    const base = this.options.apiBaseUrl ?? (apiUrl ? joinUrl(apiUrl, "/v2") : this.options.defaultApiBaseUrl);
     const url = new URL(joinUrl(base, request.path));
     if (request.query) url.search = request.query.toString();
     return this.http(url, {

@@ -30,8 +30,6 @@ export interface ToolSpec {
   readonly rateLimit?: RateLimitLabel;
   /** The endpoint exists only in Zoom's 2021 spec; Zoom may have retired it. */
   readonly legacy?: boolean;
-  /** Base URL for endpoints served from another host (file uploads). */
-  readonly baseUrl?: string;
   readonly pathParams: readonly string[];
   readonly queryParams: readonly FieldPlacement[];
   readonly bodyParams: readonly FieldPlacement[];

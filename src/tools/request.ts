@@ -14,7 +14,6 @@ export async function buildRequest(tool: ToolSpec, args: Readonly<Record<string,
   for (const q of tool.queryParams) if (args[q.name] !== undefined) query[q.wire ?? q.name] = args[q.name];
   const request: { -readonly [K in keyof ZoomRequest]: ZoomRequest[K] } = { method: tool.method, path };
   if (Object.keys(query).length) request.query = toSearchParams(query);
-  if (tool.baseUrl) request.baseUrl = tool.baseUrl;
 
   if (tool.bodyEncoding === "multipart" && tool.upload) {
     request.form = await uploadForm(tool.upload.formField, args);
