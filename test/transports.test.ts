@@ -177,3 +177,26 @@ describe("the quick start: npm start", () => {
     expect((await exitOf(child)).code).toBe(0);
   });
 });
+
+describe("HTTP sessions", () => {
+  it("keeps at most 100 sessions, closing the least recently used", async () => {
+    const { serveHttp } = await import("../src/transports/http.js");
+    const { createApp } = await import("../src/app.js");
+    const { parseConfig } = await import("../src/config.js");
+    const { silentLogger } = await import("../src/logger.js");
+    const app = createApp(parseConfig({ sandbox: "1" }), silentLogger());
+    const http = await serveHttp({ host: "127.0.0.1", port: 0, maxBodyBytes: 65536, newServer: app.newServer, logger: silentLogger() });
+    const initialize = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "s", version: "1" } } };
+    const ids: string[] = [];
+    for (let i = 0; i < 101; i++) {
+      const res = await fetch(http.url, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream" }, body: JSON.stringify(initialize) });
+      ids.push(res.headers.get("mcp-session-id")!);
+      await res.text();
+    }
+    const health = (await (await fetch(http.url.replace("/mcp", "/healthz"))).json()) as { sessions: number };
+    expect(health.sessions).toBe(100);
+    const oldest = await fetch(http.url, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-session-id": ids[0]! }, body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list" }) });
+    expect(oldest.status).toBe(404);
+    await http.close();
+  });
+});

@@ -27,6 +27,10 @@ export interface RunningHttpServer {
 }
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+/** Sessions kept at once; starting one more closes the least recently used. */
+const MAX_SESSIONS = 100;
+/** A session unused this long is closed when a new one starts. */
+const SESSION_IDLE_MS = 60 * 60 * 1000;
 
 /** Host names this server answers to: loopback names, plus the bind address when it is a specific one. */
 function allowedHosts(bindHost: string): Set<string> {
@@ -43,7 +47,17 @@ function hostnameOf(hostHeader: string): string {
 export async function serveHttp(options: HttpOptions): Promise<RunningHttpServer> {
   const { logger } = options;
   const hosts = allowedHosts(options.host);
-  const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: Server }>();
+  const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: Server; lastSeen: number }>();
+  const prune = () => {
+    const now = Date.now();
+    const byAge = [...sessions.entries()].sort((a, b) => a[1].lastSeen - b[1].lastSeen);
+    for (const [id, session] of byAge) {
+      if (sessions.size < MAX_SESSIONS && now - session.lastSeen < SESSION_IDLE_MS) break;
+      sessions.delete(id);
+      void session.server.close();
+      logger.debug({ session: id }, "closed an idle session");
+    }
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://localhost");
@@ -71,17 +85,21 @@ export async function serveHttp(options: HttpOptions): Promise<RunningHttpServer
 
     const sessionId = req.headers["mcp-session-id"];
     const existing = typeof sessionId === "string" ? sessions.get(sessionId) : undefined;
-    if (existing) return existing.transport.handleRequest(req, res, body);
+    if (existing) {
+      existing.lastSeen = Date.now();
+      return existing.transport.handleRequest(req, res, body);
+    }
     if (typeof sessionId === "string") return send(res, 404, rpcError("Unknown or expired session. Start a new one with initialize."));
     if (req.method !== "POST" || !isInitializeRequest(body)) {
       return send(res, 400, rpcError("No session: the first request must be an initialize POST without mcp-session-id."));
     }
 
+    prune();
     const server = options.newServer();
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        sessions.set(id, { transport, server });
+        sessions.set(id, { transport, server, lastSeen: Date.now() });
         logger.debug({ session: id }, "session started");
       },
       onsessionclosed: (id) => {
