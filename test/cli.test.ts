@@ -46,6 +46,16 @@ describe("zoom-mcp command line", () => {
     });
   });
 
+  it("takes the same choices from the environment", () => {
+    expect(JSON.parse(run(["tools", "--json"], { ZOOM_TOOLSETS: "all" }).stdout)).toHaveLength(373);
+    const readOnly = JSON.parse(run(["tools", "--json"], { ZOOM_TOOLSETS: "all", ZOOM_READ_ONLY: "1", ZOOM_EXCLUDE_TOOLS: "get_meeting" }).stdout) as Array<{ name: string; annotations: { readOnlyHint: boolean } }>;
+    expect(readOnly).toHaveLength(172);
+    expect(readOnly.every((t) => t.annotations.readOnlyHint)).toBe(true);
+    const byDefault = JSON.parse(run(["tools", "--json"]).stdout) as Array<{ name: string }>;
+    expect(byDefault.length).toBeLessThanOrEqual(30);
+    expect(byDefault.map((t) => t.name)).toEqual(expect.arrayContaining(["search_zoom_tools", "describe_zoom_tool", "call_zoom_tool"]));
+  });
+
   it("prints a readable table, filtered by the same flags as the server", () => {
     const r = run(["tools", "--toolsets", "meetings", "--read-only"]);
     expect(r.status).toBe(0);
