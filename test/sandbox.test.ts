@@ -40,9 +40,12 @@ describe("sandbox", () => {
     expect(textOf(gone)).toContain(`Zoom returned HTTP 404, code 3001: Meeting does not exist: ${created.id}.`);
   });
 
-  it("answers an unknown user with 404 and code 1001", async () => {
+  it("answers an unknown user with 404 and code 1001, and other unknown things with 404", async () => {
     h = await startHarness({ sandbox: true, config: { toolsets: "all" } });
     expect(textOf(await h.call("get_user", { userId: "nobody@example.com" }))).toContain("HTTP 404, code 1001");
+    const role = textOf(await h.call("get_role", { roleId: "nope" }));
+    expect(role).toContain("HTTP 404");
+    expect(role).not.toContain("scopes");
   });
 
   it("pages with page_size and next_page_token across three pages", async () => {

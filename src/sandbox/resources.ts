@@ -310,6 +310,6 @@ export const statefulHandlers: Readonly<Record<string, Handler>> = {
   ...recordings,
   ...users,
   ...crud("groups", "groups", { list: "list_groups", create: "create_group", get: "get_group", update: "update_group", del: "delete_group" }, "Group", 4130),
-  ...crud("roles", "roles", { list: "list_roles", create: "create_role", get: "get_role", update: "update_role", del: "delete_role" }, "Role", 4700),
-  ...crud("trackingFields", "tracking_fields", { list: "list_tracking_fields", create: "create_tracking_field", get: "get_tracking_field", update: "update_tracking_field", del: "delete_tracking_field" }, "Tracking field", 4400),
+  ...crud("roles", "roles", { list: "list_roles", create: "create_role", get: "get_role", update: "update_role", del: "delete_role" }, "Role", 300),
+  ...crud("trackingFields", "tracking_fields", { list: "list_tracking_fields", create: "create_tracking_field", get: "get_tracking_field", update: "update_tracking_field", del: "delete_tracking_field" }, "Tracking field", 300),
 };
