@@ -51,7 +51,7 @@ export async function executeTool(tool: ToolSpec, rawArgs: unknown, ctx: Execute
   let outcome: ZoomSuccess | ZoomFailure;
   const notes: string[] = [];
   if (controls.all_pages && tool.paginated) {
-    const collected = await collectPages(tool, zoomArgs, ctx.client, controls.max_items ?? DEFAULT_MAX_ITEMS, send, (p) =>
+    const collected = await collectPages(request, ctx.client, controls.max_items ?? DEFAULT_MAX_ITEMS, send, (p) =>
       ctx.onProgress?.(`page ${p.pages}: ${p.items}${p.total !== undefined ? ` of ${p.total}` : ""} items`, { progress: p.items, ...(p.total !== undefined ? { total: p.total } : {}) }),
     );
     outcome = collected.outcome;

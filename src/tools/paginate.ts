@@ -1,12 +1,8 @@
 /** `all_pages`: follow `next_page_token`, merge the pages' item arrays, report progress per page. */
-import type { SendOptions, ZoomClient, ZoomFailure, ZoomSuccess } from "../http/client.js";
-import type { ToolSpec } from "./define.js";
-import { buildRequest } from "./request.js";
+import type { SendOptions, ZoomClient, ZoomFailure, ZoomRequest, ZoomSuccess } from "../http/client.js";
 
 export interface Collected {
   readonly outcome: ZoomSuccess | ZoomFailure;
-  /** The filled path of the first page, for messages. */
-  readonly path: string;
   readonly notes: string[];
 }
 
@@ -27,28 +23,27 @@ export function itemsKey(page: Page): string | undefined {
   return best;
 }
 
+/** Sends `first`, then the same request with each `next_page_token` Zoom returns. */
 export async function collectPages(
-  tool: ToolSpec,
-  args: Readonly<Record<string, unknown>>,
+  first: ZoomRequest,
   client: ZoomClient,
   maxItems: number,
   send: SendOptions,
   onPage: (progress: PageProgress) => void,
 ): Promise<Collected> {
   const notes: string[] = [];
-  let token = typeof args.next_page_token === "string" ? args.next_page_token : undefined;
+  let token = first.query?.get("next_page_token") || undefined;
   let merged: Page | undefined;
   let key: string | undefined;
   let pages = 0;
   let retries = 0;
-  let firstPath = "";
   for (;;) {
-    const request = await buildRequest(tool, { ...args, ...(token ? { next_page_token: token } : {}) });
-    firstPath ||= request.path;
-    const outcome = await client.send(request, send);
+    const query = new URLSearchParams(first.query);
+    if (token) query.set("next_page_token", token);
+    const outcome = await client.send({ ...first, query }, send);
     retries += outcome.retries;
     if (!outcome.ok) {
-      if (!merged || outcome.kind === "aborted") return { outcome: { ...outcome, retries }, path: firstPath, notes };
+      if (!merged || outcome.kind === "aborted") return { outcome: { ...outcome, retries }, notes };
       notes.push(`Stopped after ${pages} page(s): page ${pages + 1} failed (${outcome.message}). next_page_token resumes there.`);
       merged.next_page_token = token ?? "";
       break;
@@ -80,5 +75,5 @@ export async function collectPages(
     delete merged.page_number;
     merged.page_size = key ? (merged[key] as unknown[]).length : merged.page_size;
   }
-  return { outcome: { ok: true, status: 200, data: merged, retries }, path: firstPath, notes };
+  return { outcome: { ok: true, status: 200, data: merged, retries }, notes };
 }
