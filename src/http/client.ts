@@ -7,7 +7,7 @@ import ky, { type KyInstance, TimeoutError } from "ky";
 import { AuthError, type TokenProvider } from "../auth/index.js";
 import type { Logger } from "../logger.js";
 import { backoffDelay, type RetryPolicy } from "./policy.js";
-import { classifyRateLimit, type RateLimitInfo } from "./rate-limit.js";
+import { classifyRateLimit, parseRetryAfter, type RateLimitInfo } from "./rate-limit.js";
 import { joinUrl } from "./url.js";
 
 export interface ZoomRequest {
@@ -180,8 +180,7 @@ export class ZoomClient {
       }
 
       if (idempotent && retry.retryableStatuses.has(response.status) && retries < retry.maxRetries) {
-        const retryAfter = response.headers.get("retry-after");
-        const delay = retryAfter ? classifyRateLimit(response.headers, undefined, this.now()).retryAfterMs ?? 0 : backoffDelay(retry, retries, this.options.random);
+        const delay = parseRetryAfter(response.headers.get("retry-after"), this.now()) ?? backoffDelay(retry, retries, this.options.random);
         if (delay <= retry.maxRetryAfterMs && waited + delay <= retry.maxTotalWaitMs) {
           if (!(await this.wait(delay, `Zoom answered HTTP ${response.status}; retrying`, options))) return failure("aborted", "The call was cancelled.", retries);
           waited += delay;

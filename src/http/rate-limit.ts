@@ -13,14 +13,20 @@ export interface RateLimitInfo {
 
 /**
  * Parses Retry-After in any form Zoom uses: delta-seconds, an HTTP date, or an ISO-8601 datetime.
- * Returns milliseconds from `now`, never negative.
+ * Returns the moment it names, in ms since the epoch.
  */
-export function parseRetryAfter(value: string | null, now: number): number | undefined {
+export function retryAt(value: string | null, now: number): number | undefined {
   if (!value) return undefined;
   const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return now + Math.round(Number(trimmed) * 1000);
   const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  return Number.isNaN(at) ? undefined : at;
+}
+
+/** Retry-After as milliseconds from `now`, never negative. */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  const at = retryAt(value, now);
+  return at === undefined ? undefined : Math.max(0, at - now);
 }
 
 /** The next 00:00 UTC after `now`, when Zoom's daily limits reset. */
@@ -36,13 +42,12 @@ export function nextUtcMidnight(now: number): Date {
 export function classifyRateLimit(headers: Headers, message: string | undefined, now: number): RateLimitInfo {
   const type = headers.get("x-ratelimit-type") ?? "";
   const category = headers.get("x-ratelimit-category") ?? undefined;
-  const retryAfter = headers.get("retry-after");
-  const retryAfterMs = parseRetryAfter(retryAfter, now);
+  const at = retryAt(headers.get("retry-after"), now);
+  const retryAfterMs = at === undefined ? undefined : Math.max(0, at - now);
   const daily = /^daily/i.test(type) || /daily/i.test(message ?? "") || /GMT 00:00:00/.test(message ?? "");
   if (daily) {
-    // A date is the reset time itself; seconds count from now; without either, Zoom resets at 00:00 UTC.
-    const at = retryAfter && !/^\d+(\.\d+)?$/.test(retryAfter.trim()) ? Date.parse(retryAfter) : Number.NaN;
-    const resetAt = !Number.isNaN(at) ? new Date(at) : retryAfterMs !== undefined ? new Date(now + retryAfterMs) : nextUtcMidnight(now);
+    // Without a Retry-After, Zoom's daily limits reset at 00:00 UTC.
+    const resetAt = at !== undefined ? new Date(at) : nextUtcMidnight(now);
     return { kind: "daily", ...(category ? { category } : {}), resetAt, retryAfterMs: resetAt.getTime() - now };
   }
   return { kind: "qps", ...(category ? { category } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
