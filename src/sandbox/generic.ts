@@ -5,9 +5,9 @@
 import type { z } from "zod";
 import { exampleResponses } from "../tools/generated/responses.js";
 import { inputSchemaOf } from "../tools/registry.js";
-import { validationFailed, type SandboxRequest, type SandboxResponse } from "./http.js";
+import { validationFailed, type Handler } from "./http.js";
 
-export function genericAnswer(req: SandboxRequest): SandboxResponse {
+export const genericAnswer: Handler = (req) => {
   const { tool } = req;
   if (tool.bodyParams.length && tool.bodyEncoding !== "multipart") {
     const shape: Record<string, true> = {};
@@ -23,7 +23,7 @@ export function genericAnswer(req: SandboxRequest): SandboxResponse {
   const example = exampleResponses[tool.name];
   const status = example?.status ?? (tool.method === "POST" ? 201 : tool.method === "GET" ? 200 : 204);
   return { status, ...(status !== 204 && example?.example !== undefined ? { body: example.example } : {}) };
-}
+};
 
 function renameToInput(placements: ReadonlyArray<{ name: string; wire?: string }>, body: unknown): Record<string, unknown> {
   const source = body && typeof body === "object" ? (body as Record<string, unknown>) : {};

@@ -123,8 +123,8 @@ export class Sandbox {
         const writer = WRITES_COUNTED_PER_USER.has(tool.name) ? (params.userId ?? this.hostOf(params.meetingId ?? params.webinarId)) : undefined;
         this.limiter.check((tool.rateLimit ?? "Medium") as RateLimitLabel, now, writer);
       }
-      const handler = statefulHandlers[tool.name];
-      const answer = handler ? handler({ tool, params, query: Object.fromEntries(url.searchParams), body }, ctx) : genericAnswer({ tool, params, query: Object.fromEntries(url.searchParams), body });
+      const handler = statefulHandlers[tool.name] ?? genericAnswer;
+      const answer = handler({ tool, params, query: Object.fromEntries(url.searchParams), body }, ctx);
       this.state.rng = ctx.rng.position;
       if (method !== "GET" && answer.status < 300) this.save();
       return answer;
