@@ -5,7 +5,7 @@
  */
 import { iso, newMeeting, newUser } from "./seed.js";
 import { created, merge, noContent, ok, page, validationFailed, ZoomError, type Handler, type HandlerContext, type SandboxRequest } from "./http.js";
-import type { Json, MeetingRecord } from "./state.js";
+import type { Json, MeetingRecord, PastMeetingRecord } from "./state.js";
 
 type Body = Record<string, unknown>;
 const bodyOf = (req: SandboxRequest): Body => (req.body && typeof req.body === "object" ? (req.body as Body) : {});
@@ -210,17 +210,22 @@ const webinarOnly: Record<string, Handler> = {
   },
 };
 
+/** A past meeting by UUID (one instance) or by meeting ID (the latest instance). */
+function findPastMeeting({ state }: HandlerContext, meetingId: string): PastMeetingRecord {
+  const found = state.pastMeetings.find((x) => x.uuid === meetingId || String(x.id) === meetingId);
+  if (!found) throw new ZoomError(404, 3001, `Meeting does not exist: ${meetingId}.`);
+  return found;
+}
+
 const past: Record<string, Handler> = {
   get_past_meeting: (req, ctx) => {
-    const m = ctx.state.pastMeetings.find((x) => x.uuid === req.params.meetingId || String(x.id) === req.params.meetingId);
-    if (!m) throw new ZoomError(404, 3001, `Meeting does not exist: ${req.params.meetingId}.`);
+    const m = findPastMeeting(ctx, req.params.meetingId!);
     const { participants, polls: _polls, ...rest } = m;
     return ok({ ...rest, total_minutes: m.duration * participants.length, participants_count: participants.length, user_email: ctx.state.users.find((u) => u.id === m.host_id)?.email });
   },
   list_past_meeting_instances: (req, ctx) => ok({ meetings: ctx.state.pastMeetings.filter((x) => String(x.id) === req.params.meetingId).map((x) => ({ uuid: x.uuid, start_time: x.start_time })) }),
   list_past_meeting_participants: (req, ctx) => {
-    const m = ctx.state.pastMeetings.find((x) => x.uuid === req.params.meetingId || String(x.id) === req.params.meetingId);
-    if (!m) throw new ZoomError(404, 3001, `Meeting does not exist: ${req.params.meetingId}.`);
+    const m = findPastMeeting(ctx, req.params.meetingId!);
     return ok(page(m.participants, req.query, "participants"));
   },
 };
