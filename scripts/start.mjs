@@ -4,7 +4,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
@@ -32,11 +32,14 @@ if (!existsSync(entry) || newestSource(join(root, "src")) > statSync(entry).mtim
   run(["run", "build"]);
 }
 
+// Names come from the settings table (src/config.ts): the sandbox setting on "auto" serves the sandbox
+// exactly when no credentials are set, as the server itself decides it.
+const { SETTINGS } = await import(pathToFileURL(join(root, "dist", "config.js")).href);
 const args = process.argv.slice(2);
-const hasCredentials = (process.env.ZOOM_ACCOUNT_ID && process.env.ZOOM_CLIENT_ID && process.env.ZOOM_CLIENT_SECRET) || process.env.ZOOM_ACCESS_TOKEN;
-if (!args.includes("--transport")) args.unshift("--transport", "http");
-if (!hasCredentials && !args.includes("--sandbox")) args.push("--sandbox");
+const env = { ...process.env };
+if (!args.includes(`--${SETTINGS.transport.flag}`)) args.unshift(`--${SETTINGS.transport.flag}`, "http");
+if (!env[SETTINGS.sandbox.env]) env[SETTINGS.sandbox.env] = "auto";
 
-const child = spawn(process.execPath, [entry, ...args], { cwd: root, stdio: "inherit" });
+const child = spawn(process.execPath, [entry, ...args], { cwd: root, stdio: "inherit", env });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

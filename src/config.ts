@@ -1,11 +1,51 @@
 /**
- * The single place that knows environment variable and flag names. One zod schema validates the
- * merged flags and environment at startup; a bad value names its variable and exits with status 2.
+ * The one table of settings. Each row declares a setting once: its config key, command-line flag,
+ * environment variable, default, documentation and validation. The CLI options (src/cli.ts), the
+ * environment reading, `--help`, the README's configuration table (scripts/docs.ts) and the names in
+ * error messages all come from it; test/config.test.ts checks that they agree.
+ *
+ * To add a setting: add a row to SETTINGS. Nothing else needs to know its flag or variable name.
  */
 import { z } from "zod";
 
 export const DEFAULT_API_BASE_URL = "https://api.zoom.us/v2";
 export const DEFAULT_OAUTH_TOKEN_URL = "https://zoom.us/oauth/token";
+
+/** Sections of `--help` and of the README table, in this order. */
+export const GROUPS = {
+  credentials: "Zoom credentials",
+  zoom: "Zoom API",
+  tools: "Tools",
+  results: "Results",
+  transport: "Transport",
+  sandbox: "Sandbox",
+  logging: "Logging",
+} as const;
+export type Group = keyof typeof GROUPS;
+
+export interface Setting<S extends z.ZodType = z.ZodType> {
+  /** Section in `--help` and the README. */
+  readonly group: Group;
+  /** Command-line flag without the leading dashes, e.g. "port" for `--port`. */
+  readonly flag?: string;
+  /** Placeholder of the flag's value in `--help`, e.g. "PORT". Without it the flag is a switch (presence = "1"). */
+  readonly arg?: string;
+  /** Environment variable. A flag wins over it. */
+  readonly env?: string;
+  /**
+   * The default as raw text, validated exactly like a user's value (so it is declared here and nowhere else).
+   * Absent: the setting is unset unless given.
+   */
+  readonly default?: string;
+  /** How the default reads in `--help` and the README, when the raw default alone would not say it. */
+  readonly defaultText?: string;
+  /** One line: what the setting does. Our own words; shown in `--help` and the README. */
+  readonly doc: string;
+  /** Never echo the value in an error message. */
+  readonly secret?: boolean;
+  /** Validates and converts the raw text (flag value, variable or default). */
+  readonly schema: S;
+}
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 const optionalString = z
@@ -13,127 +53,208 @@ const optionalString = z
   .trim()
   .transform((v) => (v === "" ? undefined : v))
   .optional();
-const positiveInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-
-/** Each config key with the env variable (and flag) that sets it, for error messages. */
-export const SOURCES: Record<string, string> = {
-  transport: "--transport",
-  host: "--host",
-  port: "--port (or PORT)",
-  accountId: "ZOOM_ACCOUNT_ID",
-  clientId: "ZOOM_CLIENT_ID",
-  clientSecret: "ZOOM_CLIENT_SECRET",
-  accessToken: "ZOOM_ACCESS_TOKEN",
-  apiBaseUrl: "ZOOM_API_BASE_URL",
-  oauthTokenUrl: "ZOOM_OAUTH_TOKEN_URL",
-  logLevel: "LOG_LEVEL",
-  timeoutMs: "ZOOM_TIMEOUT_MS",
-  maxRetries: "ZOOM_MAX_RETRIES",
-  maxBodyBytes: "ZOOM_MCP_MAX_BODY_BYTES",
-  toolsets: "--toolsets (or ZOOM_TOOLSETS)",
-  tools: "--tools (or ZOOM_TOOLS)",
-  excludeTools: "--exclude-tools (or ZOOM_EXCLUDE_TOOLS)",
-  readOnly: "--read-only (or ZOOM_READ_ONLY)",
-  maxResultTokens: "ZOOM_MCP_MAX_RESULT_TOKENS",
-  sandbox: "--sandbox (or ZOOM_SANDBOX)",
-  sandboxState: "--sandbox-state (or ZOOM_SANDBOX_STATE)",
-  sandboxSeed: "--sandbox-seed (or ZOOM_SANDBOX_SEED)",
-  sandboxRateLimits: "--sandbox-rate-limits (or ZOOM_SANDBOX_RATE_LIMITS)",
-};
-
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const list = z
   .string()
-  .default("")
-  .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
+  .optional()
+  .transform((v) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean));
+const BOOLEAN = /^(0|1|true|false|yes|no)$/i;
+const TRUE = /^(1|true|yes)$/i;
 const flag = z
   .string()
-  .default("")
-  .refine((v) => /^(|0|1|true|false|yes|no)$/i.test(v.trim()), "must be 1/0, true/false or yes/no")
-  .transform((v) => /^(1|true|yes)$/i.test(v.trim()));
+  .optional()
+  .refine((v) => v === undefined || BOOLEAN.test(v.trim()), "must be 1/0, true/false or yes/no")
+  .transform((v) => v !== undefined && TRUE.test(v.trim()));
 
-export const ConfigSchema = z.object({
-  transport: z.enum(["stdio", "http"]).default("stdio"),
-  host: z.string().min(1).default("127.0.0.1"),
-  port: positiveInt(0, 65535).default(8080),
-  accountId: optionalString,
-  clientId: optionalString,
-  clientSecret: optionalString,
-  accessToken: optionalString,
-  /** Unset means "Zoom's default, or the api_url of the token response". */
-  apiBaseUrl: httpUrl.optional(),
-  oauthTokenUrl: httpUrl.default(DEFAULT_OAUTH_TOKEN_URL),
-  logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
-  /** Per-attempt HTTP timeout. */
-  timeoutMs: positiveInt(1, 600_000).default(30_000),
-  /** Retries after the first attempt, for rate limits and (idempotent) server errors. */
-  maxRetries: positiveInt(0, 10).default(3),
-  /** Largest accepted HTTP request body on the Streamable HTTP transport. */
-  maxBodyBytes: positiveInt(1024, 50 * 1024 * 1024).default(4 * 1024 * 1024),
-  /** Toolset ids or `all`; empty means the default profile. */
-  toolsets: list,
-  tools: list,
-  excludeTools: list,
-  readOnly: flag,
-  /** Results longer than this (in tokens, 4 characters each) are cut at a clean JSON boundary. */
-  maxResultTokens: positiveInt(1000, 1_000_000).default(20_000),
-  /** Serve every tool from the in-process simulated Zoom instead of api.zoom.us. */
-  sandbox: flag,
-  /** Sandbox state file: loaded when it exists, saved after every change. */
-  sandboxState: optionalString,
-  sandboxSeed: positiveInt(0, 2 ** 31 - 1).default(42),
-  /** Simulate a plan's rate limits in the sandbox: free, pro or business. */
-  sandboxRateLimits: z.enum(["free", "pro", "business"], { error: "must be free, pro or business" }).optional(),
-});
+/** Keeps the row's schema type, so Config is inferred from the table. */
+const setting = <S extends z.ZodType>(row: Setting<S>): Setting<S> => row;
 
-export type Config = z.infer<typeof ConfigSchema>;
+export const SETTINGS = {
+  accountId: setting({ group: "credentials", env: "ZOOM_ACCOUNT_ID", doc: "Server-to-Server OAuth app: account ID", schema: optionalString }),
+  clientId: setting({ group: "credentials", env: "ZOOM_CLIENT_ID", doc: "Server-to-Server OAuth app: client ID", schema: optionalString }),
+  clientSecret: setting({ group: "credentials", env: "ZOOM_CLIENT_SECRET", doc: "Server-to-Server OAuth app: client secret", secret: true, schema: optionalString }),
+  accessToken: setting({
+    group: "credentials",
+    env: "ZOOM_ACCESS_TOKEN",
+    doc: "a ready bearer token, used when the three above are not all set (it cannot be refreshed)",
+    secret: true,
+    schema: optionalString,
+  }),
+  apiBaseUrl: setting({
+    group: "zoom",
+    env: "ZOOM_API_BASE_URL",
+    defaultText: `${DEFAULT_API_BASE_URL}, or the api_url Zoom returns with the token`,
+    doc: "REST API base URL",
+    // Unset means "Zoom's default, or the api_url of the token response".
+    schema: httpUrl.optional(),
+  }),
+  oauthTokenUrl: setting({ group: "zoom", env: "ZOOM_OAUTH_TOKEN_URL", default: DEFAULT_OAUTH_TOKEN_URL, doc: "OAuth token endpoint (e.g. ZoomGov's)", schema: httpUrl }),
+  timeoutMs: setting({ group: "zoom", env: "ZOOM_TIMEOUT_MS", default: "30000", doc: "timeout of one HTTP attempt, in ms", schema: int(1, 600_000) }),
+  maxRetries: setting({
+    group: "zoom",
+    env: "ZOOM_MAX_RETRIES",
+    default: "3",
+    doc: "retries after the first attempt (rate limits; server errors for GET, PUT, DELETE)",
+    schema: int(0, 10),
+  }),
+  toolsets: setting({
+    group: "tools",
+    flag: "toolsets",
+    arg: "a,b",
+    env: "ZOOM_TOOLSETS",
+    defaultText: "the default profile",
+    doc: 'toolsets to serve: ids, "all", "default" or "discovery"',
+    schema: list,
+  }),
+  tools: setting({ group: "tools", flag: "tools", arg: "n1,n2", env: "ZOOM_TOOLS", doc: "add single tools", schema: list }),
+  excludeTools: setting({ group: "tools", flag: "exclude-tools", arg: "n1,n2", env: "ZOOM_EXCLUDE_TOOLS", doc: "remove single tools (endpoint or discovery tools)", schema: list }),
+  readOnly: setting({ group: "tools", flag: "read-only", env: "ZOOM_READ_ONLY", doc: "serve only read-only tools", schema: flag }),
+  maxResultTokens: setting({
+    group: "results",
+    env: "ZOOM_MCP_MAX_RESULT_TOKENS",
+    default: "20000",
+    doc: "results longer than this (4 characters a token) are cut at a clean JSON boundary",
+    schema: int(1000, 1_000_000),
+  }),
+  transport: setting({
+    group: "transport",
+    flag: "transport",
+    arg: "stdio|http",
+    default: "stdio",
+    doc: "MCP transport: stdio, or Streamable HTTP at /mcp (plus GET /healthz)",
+    schema: z.enum(["stdio", "http"], { error: "must be stdio or http" }),
+  }),
+  host: setting({ group: "transport", flag: "host", arg: "HOST", default: "127.0.0.1", doc: "HTTP bind address", schema: z.string().min(1) }),
+  port: setting({ group: "transport", flag: "port", arg: "PORT", env: "PORT", default: "8080", doc: "HTTP port", schema: int(0, 65535) }),
+  maxBodyBytes: setting({
+    group: "transport",
+    env: "ZOOM_MCP_MAX_BODY_BYTES",
+    default: String(4 * 1024 * 1024),
+    doc: "largest request body accepted on the HTTP transport (413 above it)",
+    schema: int(1024, 50 * 1024 * 1024),
+  }),
+  sandbox: setting({
+    group: "sandbox",
+    flag: "sandbox",
+    env: "ZOOM_SANDBOX",
+    doc: 'serve a simulated Zoom in process, no account needed; the variable also takes "auto": only when no credentials are set',
+    // "auto" is resolved against the credentials in parseConfig, so Config.sandbox is a plain boolean.
+    schema: z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || BOOLEAN.test(v.trim()) || v.trim().toLowerCase() === "auto", "must be 1/0, true/false, yes/no or auto")
+      .transform((v): boolean | "auto" => (v?.trim().toLowerCase() === "auto" ? "auto" : v !== undefined && TRUE.test(v.trim()))),
+  }),
+  sandboxState: setting({
+    group: "sandbox",
+    flag: "sandbox-state",
+    arg: "FILE",
+    env: "ZOOM_SANDBOX_STATE",
+    doc: "sandbox state file: loaded when it exists, saved after every change",
+    schema: optionalString,
+  }),
+  sandboxSeed: setting({ group: "sandbox", flag: "sandbox-seed", arg: "N", env: "ZOOM_SANDBOX_SEED", default: "42", doc: "seed of the sandbox's starting data and IDs", schema: int(0, 2 ** 31 - 1) }),
+  sandboxRateLimits: setting({
+    group: "sandbox",
+    flag: "sandbox-rate-limits",
+    arg: "PLAN",
+    env: "ZOOM_SANDBOX_RATE_LIMITS",
+    doc: "simulate a plan's rate limits in the sandbox: free, pro or business",
+    schema: z.enum(["free", "pro", "business"], { error: "must be free, pro or business" }).optional(),
+  }),
+  logLevel: setting({
+    group: "logging",
+    env: "LOG_LEVEL",
+    default: "info",
+    doc: "trace, debug, info, warn, error, fatal or silent (logs are JSON on stderr)",
+    schema: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]),
+  }),
+} satisfies Record<string, Setting>;
+
+export type SettingKey = keyof typeof SETTINGS;
+type Shape = { [K in SettingKey]: (typeof SETTINGS)[K]["schema"] };
+
+/** Validates the merged raw inputs (defaults filled in). Built from the table. */
+export const ConfigSchema = z.object(Object.fromEntries(Object.entries(SETTINGS).map(([key, row]) => [key, row.schema])) as Shape);
+
+/** The validated configuration. `sandbox: "auto"` is already resolved. */
+export type Config = Omit<z.infer<typeof ConfigSchema>, "sandbox"> & { sandbox: boolean };
 
 /** The raw, unvalidated inputs: flags win over environment variables. */
-export type ConfigInput = Partial<Record<keyof Config, string | undefined>>;
+export type ConfigInput = Partial<Record<SettingKey, string | undefined>>;
+
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+
+/** The environment variable of a setting, for messages ("Set ZOOM_CLIENT_ID ..."). */
+export function envName(key: SettingKey): string {
+  const env = (SETTINGS[key] as Setting).env;
+  if (!env) throw new Error(`setting ${key} has no environment variable`);
+  return env;
+}
+
+/** How a user sets it: "--port (or PORT)", "ZOOM_API_BASE_URL", "--transport". */
+export function sourceOf(key: SettingKey): string {
+  const row: Setting = SETTINGS[key];
+  if (row.flag && row.env) return `--${row.flag} (or ${row.env})`;
+  return row.flag ? `--${row.flag}` : (row.env ?? key);
+}
+
+/**
+ * A value that says nothing: empty, or a `${user_config.x}` placeholder that an MCP Bundle host passes
+ * through unreplaced when the user left the field blank.
+ */
+function isUnset(value: string | undefined): value is undefined {
+  return value === undefined || value.trim() === "" || /^\$\{[^}]*\}$/.test(value.trim());
+}
 
 export function configInputFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
-  return {
-    port: env.PORT,
-    accountId: env.ZOOM_ACCOUNT_ID,
-    clientId: env.ZOOM_CLIENT_ID,
-    clientSecret: env.ZOOM_CLIENT_SECRET,
-    accessToken: env.ZOOM_ACCESS_TOKEN,
-    apiBaseUrl: env.ZOOM_API_BASE_URL || undefined,
-    oauthTokenUrl: env.ZOOM_OAUTH_TOKEN_URL || undefined,
-    logLevel: env.LOG_LEVEL || undefined,
-    timeoutMs: env.ZOOM_TIMEOUT_MS || undefined,
-    maxRetries: env.ZOOM_MAX_RETRIES || undefined,
-    maxBodyBytes: env.ZOOM_MCP_MAX_BODY_BYTES || undefined,
-    toolsets: env.ZOOM_TOOLSETS || undefined,
-    tools: env.ZOOM_TOOLS || undefined,
-    excludeTools: env.ZOOM_EXCLUDE_TOOLS || undefined,
-    readOnly: env.ZOOM_READ_ONLY || undefined,
-    maxResultTokens: env.ZOOM_MCP_MAX_RESULT_TOKENS || undefined,
-    sandbox: env.ZOOM_SANDBOX || undefined,
-    sandboxState: env.ZOOM_SANDBOX_STATE || undefined,
-    sandboxSeed: env.ZOOM_SANDBOX_SEED || undefined,
-    sandboxRateLimits: env.ZOOM_SANDBOX_RATE_LIMITS || undefined,
-  };
+  const input: ConfigInput = {};
+  for (const key of SETTING_KEYS) {
+    const name = (SETTINGS[key] as Setting).env;
+    const value = name === undefined ? undefined : env[name];
+    if (!isUnset(value)) input[key] = value;
+  }
+  return input;
 }
 
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-/** Validates the merged inputs. Throws a ConfigError whose message is one line naming the variable. */
+/** Validates the merged inputs. Throws a ConfigError whose message is one line naming the flag or variable. */
 export function parseConfig(input: ConfigInput): Config {
-  const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
-  const result = ConfigSchema.safeParse(defined);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const key = String(issue.path[0] ?? "");
-  const source = SOURCES[key] ?? key;
-  const raw = key in defined && !/secret|token/i.test(key) ? ` (got ${JSON.stringify(defined[key])})` : "";
-  throw new ConfigError(`invalid ${source}: ${issue.message}${raw}`);
+  const raw: Record<string, string | undefined> = {};
+  for (const key of SETTING_KEYS) {
+    const given = input[key];
+    raw[key] = isUnset(given) ? (SETTINGS[key] as Setting).default : given;
+  }
+  const result = ConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = String(issue.path[0] ?? "") as SettingKey;
+    const row: Setting | undefined = SETTINGS[key];
+    const shown = row && !row.secret && raw[key] !== undefined ? ` (got ${JSON.stringify(raw[key])})` : "";
+    throw new ConfigError(`invalid ${row ? sourceOf(key) : key}: ${issue.message}${shown}`);
+  }
+  const parsed = result.data;
+  const sandbox = parsed.sandbox === "auto" ? credentialMode(parsed) === "none" : parsed.sandbox;
+  return { ...parsed, sandbox };
 }
 
 /** Which credentials are configured, without exposing them. */
-export function credentialMode(config: Config): "s2s" | "static" | "none" {
+export function credentialMode(config: Pick<Config, "accountId" | "clientId" | "clientSecret" | "accessToken">): "s2s" | "static" | "none" {
   if (config.accountId && config.clientId && config.clientSecret) return "s2s";
   if (config.accessToken) return "static";
   return "none";
+}
+
+/** The credential settings, for messages that say what to set. */
+export const CREDENTIALS = {
+  s2s: [envName("accountId"), envName("clientId"), envName("clientSecret")] as const,
+  token: envName("accessToken"),
+};
+
+/** "A, B and C". */
+export function joinNames(names: readonly string[]): string {
+  return names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
 }

@@ -2,7 +2,7 @@
 /** The CLI: parse flags and environment once, validate them, then list tools or serve a transport. */
 import { createApp } from "./app.js";
 import { parseCli, USAGE, UsageError } from "./cli.js";
-import { ConfigError, configInputFromEnv, credentialMode, parseConfig, type Config } from "./config.js";
+import { ConfigError, configInputFromEnv, credentialMode, CREDENTIALS, joinNames, parseConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
 import { describeForListing } from "./tools/registry.js";
 import { SelectionError } from "./tools/select.js";
@@ -84,9 +84,11 @@ async function main(): Promise<void> {
   if (config.sandbox) {
     logger.warn(
       { seed: config.sandboxSeed, state: config.sandboxState ?? null, rateLimits: config.sandboxRateLimits ?? null },
-      "SANDBOX MODE: tools answer from a simulated Zoom inside this process; no Zoom account is used and nothing is sent to Zoom",
+      `SANDBOX MODE: tools answer from a simulated Zoom inside this process; no Zoom account is used and nothing is sent to Zoom. To use a real Zoom account, set ${joinNames(CREDENTIALS.s2s)} and leave the sandbox off (or on auto).`,
     );
-  } else if (mode === "none") logger.warn("no Zoom credentials are set: every tool call will fail until ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET (or ZOOM_ACCESS_TOKEN) are set");
+  } else if (mode === "none") {
+    logger.warn(`no Zoom credentials are set: every tool call will fail until ${joinNames(CREDENTIALS.s2s)} (or ${CREDENTIALS.token}) are set`);
+  }
 
   if (config.transport === "stdio") {
     await serveStdio(app.newServer(), logger);

@@ -1,4 +1,4 @@
-import { credentialMode, type Config } from "../config.js";
+import { credentialMode, envName, type Config } from "../config.js";
 import type { Logger } from "../logger.js";
 import { ServerToServerTokenProvider } from "./server-to-server.js";
 import { MissingCredentialsProvider, StaticTokenProvider } from "./static-token.js";
@@ -24,9 +24,9 @@ export function createTokenProvider(config: Config, logger: Logger, fetchImpl?: 
     case "none": {
       const missing = (
         [
-          ["ZOOM_ACCOUNT_ID", config.accountId],
-          ["ZOOM_CLIENT_ID", config.clientId],
-          ["ZOOM_CLIENT_SECRET", config.clientSecret],
+          [envName("accountId"), config.accountId],
+          [envName("clientId"), config.clientId],
+          [envName("clientSecret"), config.clientSecret],
         ] as const
       )
         .filter(([, value]) => !value)

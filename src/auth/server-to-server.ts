@@ -1,4 +1,5 @@
 import ky, { type KyInstance } from "ky";
+import { envName } from "../config.js";
 import type { Logger } from "../logger.js";
 import { AuthError, type AccessToken, type TokenProvider } from "./types.js";
 
@@ -103,10 +104,10 @@ function tokenFailureMessage(status: number, body: { reason?: unknown; error?: u
   const reason = typeof body.reason === "string" ? body.reason : undefined;
   const detail = [code && `(${code})`, reason && `: ${reason}`].filter(Boolean).join("");
   if (code === "invalid_client" || status === 401) {
-    return `Zoom rejected the client credentials ${detail || `(HTTP ${status})`}. Check ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET.`;
+    return `Zoom rejected the client credentials ${detail || `(HTTP ${status})`}. Check ${envName("clientId")} and ${envName("clientSecret")}.`;
   }
   if (code === "invalid_request" || code === "invalid_grant" || code === "unsupported_grant_type") {
-    return `Zoom refused the token request ${detail}. Check ZOOM_ACCOUNT_ID and that the app is a Server-to-Server OAuth app.`;
+    return `Zoom refused the token request ${detail}. Check ${envName("accountId")} and that the app is a Server-to-Server OAuth app.`;
   }
   return `The Zoom token endpoint answered HTTP ${status}${detail ? ` ${detail}` : ""}. Check the app's credentials and that it is activated.`;
 }

@@ -1,6 +1,7 @@
+import { CREDENTIALS, joinNames } from "../config.js";
 import { AuthError, type AccessToken, type TokenProvider } from "./types.js";
 
-/** Serves a ready bearer token from ZOOM_ACCESS_TOKEN. It cannot be refreshed. */
+/** Serves a ready bearer token (the accessToken setting). It cannot be refreshed. */
 export class StaticTokenProvider implements TokenProvider {
   constructor(private readonly token: string) {}
 
@@ -20,8 +21,8 @@ export class MissingCredentialsProvider implements TokenProvider {
   async getToken(): Promise<AccessToken> {
     throw new AuthError(
       `No Zoom credentials are configured (missing ${this.missing.join(", ")}). ` +
-        "Set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET for a Server-to-Server OAuth app, " +
-        "or ZOOM_ACCESS_TOKEN for a ready bearer token, then restart zoom-mcp.",
+        `Set ${joinNames(CREDENTIALS.s2s)} for a Server-to-Server OAuth app, ` +
+        `or ${CREDENTIALS.token} for a ready bearer token, then restart zoom-mcp.`,
     );
   }
 
