@@ -8,6 +8,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { FakeZoom } from "../test/helpers/fake-zoom.js";
 import { allListSizes } from "./list-sizes.js";
+import { searchQuality } from "./search-quality.js";
 
 const ENTRY = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 const BASELINE = fileURLToPath(new URL("./one-tool-server.mjs", import.meta.url));
@@ -116,6 +117,8 @@ async function main() {
   console.log("| profile | tools | bytes | ~tokens |");
   console.log("|---|---:|---:|---:|");
   for (const r of await allListSizes()) console.log(`| ${r.profile} | ${r.tools} | ${r.bytes} | ${r.tokens} |`);
+  console.log("");
+  for (const line of await searchQuality()) console.log(line);
   await fake.stop();
 }
 

@@ -9,7 +9,7 @@ import { annotationsFor, type ToolAnnotations, type ToolSpec } from "./define.js
 import { executeTool, type ExecuteContext } from "./execute.js";
 import { jsonSchemaOf } from "./registry.js";
 import { textResult } from "./result.js";
-import { purposeOf, searchTools } from "./search.js";
+import { paramNames, purposeOf, ToolSearch } from "./search.js";
 
 export interface MetaTool {
   readonly name: string;
@@ -31,6 +31,12 @@ export interface DiscoveryOptions {
 export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
   const byName = new Map(options.callable.map((t) => [t.name, t]));
   const toolsets = [...new Set(options.callable.map((t) => t.toolset))];
+  // Built on the first search: most sessions never search.
+  let index: ToolSearch | undefined;
+  const searchIndex = () =>
+    (index ??= new ToolSearch(
+      options.callable.map((t) => ({ name: t.name, title: t.title, toolset: t.toolset, description: t.description, params: paramNames(jsonSchemaOf(t)) })),
+    ));
   const notFound = (name: string) =>
     textResult(
       `No tool named ${JSON.stringify(name)} is available${options.readOnly ? " in read-only mode" : ""}. Use search_zoom_tools to find tool names.`,
@@ -40,9 +46,9 @@ export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
   const search: MetaTool = {
     name: "search_zoom_tools",
     title: "Search Zoom tools",
-    description: `Find Zoom API tools by keywords (e.g. "live stream", "webinar registrants", "phone call queue members"). Returns the best matches with their purpose; then use describe_zoom_tool for a tool's arguments, or call it.`,
+    description: `Find Zoom API tools for a request, in plain words or keywords (e.g. "who attended yesterday's all-hands", "webinar registrants", "phone call queue members"). Returns the best matches with their purpose; then use describe_zoom_tool for a tool's arguments, or call it.`,
     input: z.strictObject({
-      query: z.string().min(1).max(200).describe("Keywords: what you want to do or the resource, e.g. 'list past meeting participants'."),
+      query: z.string().min(1).max(200).describe("What you want to do, in plain words or keywords, e.g. 'list past meeting participants'."),
       toolset: z.string().min(1).max(64).optional().describe("Only search this toolset (catalog section id, e.g. meetings, phone_call_queues)."),
       limit: z.int().min(1).max(50).optional().describe("How many matches to return (default 10)."),
     }),
@@ -51,8 +57,10 @@ export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
       if (args.toolset !== undefined && !toolsets.includes(String(args.toolset))) {
         return textResult(`Unknown toolset ${JSON.stringify(args.toolset)}. Toolsets: ${toolsets.join(", ")}.`, true);
       }
-      const pool = args.toolset ? options.callable.filter((t) => t.toolset === args.toolset) : options.callable;
-      const hits = searchTools(pool, String(args.query), (args.limit as number | undefined) ?? 10);
+      const toolset = args.toolset as string | undefined;
+      const hits = searchIndex()
+        .search(String(args.query), (args.limit as number | undefined) ?? 10, toolset ? (name) => byName.get(name)!.toolset === toolset : undefined)
+        .map((hit) => ({ tool: byName.get(hit.name)! }));
       if (!hits.length) return textResult(`No tool matches ${JSON.stringify(args.query)}. Try other words, or a toolset: ${toolsets.join(", ")}.`);
       const rows = hits.map(({ tool }) => ({
         name: tool.name,

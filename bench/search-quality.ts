@@ -1,0 +1,52 @@
+/**
+ * Search quality on the task fixtures: hit@1, hit@3 and hit@10 of search_zoom_tools for the users'
+ * own words and for keyword queries, through a real MCP client; and the cost of one search next to
+ * its floor (an MCP ping over the same in-memory transport).
+ */
+import { allTools } from "../src/tools/registry.js";
+import { startHarness, textOf } from "../test/helpers/harness.js";
+import { HOLDOUT_TASKS, hitRates, pct, TASKS, type Task } from "../test/helpers/tasks.js";
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+
+export async function searchQuality(): Promise<string[]> {
+  const h = await startHarness({ config: { toolsets: "" }, credentials: "static" });
+  const search = async (query: string) => {
+    const result = await h.call("search_zoom_tools", { query, limit: 10 });
+    if (result.isError) return [];
+    const text = textOf(result);
+    return text.startsWith("{") ? (JSON.parse(text) as { matches: { name: string }[] }).matches.map((m) => m.name) : [];
+  };
+  const lines = ["## Search quality (search_zoom_tools on the task fixtures; hit@k = a right tool among the first k)", "| fixture | phrasing | tasks | hit@1 | hit@3 | hit@10 | floor (hit@3) |", "|---|---|---:|---:|---:|---:|---:|"];
+  const fixtures: Array<[string, readonly Task[]]> = [["tasks.json", TASKS], ["tasks-holdout.json (never tuned on)", HOLDOUT_TASKS]];
+  for (const [name, tasks] of fixtures) {
+    for (const phrasing of ["words", "keywords"] as const) {
+      const r = await hitRates(tasks, allTools, phrasing, search);
+      const floor = name === "tasks.json" ? (phrasing === "words" ? "85%" : "97%") : "-";
+      lines.push(`| ${name} | ${phrasing === "words" ? "users' own words" : "keywords"} | ${r.n} | ${pct(r.at1)} | ${pct(r.at3)} | ${pct(r.at10)} | ${floor} |`);
+    }
+  }
+  const queries = TASKS.map((t) => t.words);
+  const timed: number[] = [];
+  const pings: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    for (const q of queries) {
+      let t = performance.now();
+      await h.client.ping();
+      pings.push(performance.now() - t);
+      t = performance.now();
+      await h.call("search_zoom_tools", { query: q });
+      timed.push(performance.now() - t);
+    }
+  }
+  lines.push("", `search_zoom_tools: median ${median(timed).toFixed(3)} ms per search over ${allTools.length} tools; floor (MCP ping, same transport) ${median(pings).toFixed(3)} ms`);
+  await h.close();
+  return lines;
+}
+
+if (process.argv[1]?.endsWith("search-quality.ts")) {
+  for (const line of await searchQuality()) console.log(line);
+}
