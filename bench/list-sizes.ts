@@ -4,7 +4,9 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { createApp } from "../src/app.js";
 import { parseConfig, type ConfigInput } from "../src/config.js";
 import { silentLogger } from "../src/logger.js";
-import { toolsets } from "../src/tools/registry.js";
+import { loadCatalog } from "../src/catalog/load.js";
+
+const catalog = loadCatalog();
 
 export interface ListSize {
   readonly profile: string;
@@ -14,7 +16,7 @@ export interface ListSize {
 }
 
 export async function listSize(profile: string, input: ConfigInput): Promise<ListSize> {
-  const app = createApp(parseConfig(input), silentLogger());
+  const app = await createApp(parseConfig(input), catalog, silentLogger());
   const server = app.newServer();
   const client = new Client({ name: "size", version: "1" });
   const [a, b] = InMemoryTransport.createLinkedPair();
@@ -27,7 +29,7 @@ export async function listSize(profile: string, input: ConfigInput): Promise<Lis
 
 export async function allListSizes(): Promise<ListSize[]> {
   const rows = [await listSize("default (no flags)", {})];
-  for (const t of toolsets) rows.push(await listSize(`--toolsets ${t}`, { toolsets: t }));
+  for (const t of catalog.toolsets) rows.push(await listSize(`--toolsets ${t}`, { toolsets: t }));
   rows.push(await listSize("--toolsets all", { toolsets: "all" }));
   rows.push(await listSize("--read-only --toolsets all", { toolsets: "all", readOnly: "1" }));
   return rows;

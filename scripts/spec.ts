@@ -1,7 +1,7 @@
 /**
  * Reading Zoom's OpenAPI data: which operation each catalog entry is, and a normalised model of its
  * parameters and body. Spec quirks are resolved here, and each one is recorded so that the
- * generator can publish the list (src/tools/generated/SPEC-QUIRKS.md).
+ * generator can publish the list (src/catalog/SPEC-QUIRKS.md).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

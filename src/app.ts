@@ -6,11 +6,11 @@ import { ZoomClient } from "./http/client.js";
 import { defaultRetryPolicy } from "./http/policy.js";
 import type { Logger } from "./logger.js";
 import { createServer, instructionsFor, type ServerDeps } from "./server.js";
+import type { Catalog } from "./catalog/load.js";
+import type { Sandbox } from "./sandbox/index.js";
 import type { ToolSpec } from "./tools/define.js";
 import { discoveryTools, type MetaTool } from "./tools/discovery.js";
-import { allTools } from "./tools/registry.js";
 import { selectTools } from "./tools/select.js";
-import { Sandbox, SANDBOX_API_BASE_URL, SANDBOX_TOKEN } from "./sandbox/index.js";
 
 export interface AppOverrides {
   /** Replaces global fetch for Zoom and OAuth calls (tests, the sandbox). */
@@ -29,14 +29,20 @@ export interface App {
   newServer(): ReturnType<typeof createServer>;
 }
 
-export function createApp(config: Config, logger: Logger, overrides: AppOverrides = {}): App {
-  const served = selectTools(allTools, config);
+/**
+ * The served tools, discovery and HTTP core for a configuration, over the given catalog. The
+ * sandbox is imported only in sandbox mode, which is why this is async.
+ */
+export async function createApp(config: Config, catalog: Catalog, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
+  const served = selectTools(catalog.tools, config);
   const meta = discoveryTools({ callable: served.callable, served: new Set(served.tools.map((t) => t.name)), readOnly: config.readOnly }).filter((m) =>
     served.discovery.includes(m.name),
   );
   // In sandbox mode the simulated Zoom is the HTTP core's fetch: no credentials, nothing leaves the process.
-  const sandbox = config.sandbox
-    ? new Sandbox({
+  const sandboxModule = config.sandbox ? await import("./sandbox/index.js") : undefined;
+  const sandbox = sandboxModule
+    ? new sandboxModule.Sandbox({
+        catalog,
         seed: config.sandboxSeed,
         ...(config.sandboxState ? { statePath: config.sandboxState } : {}),
         ...(config.sandboxRateLimits ? { rateLimits: config.sandboxRateLimits } : {}),
@@ -46,8 +52,8 @@ export function createApp(config: Config, logger: Logger, overrides: AppOverride
     : undefined;
   const fetchImpl = sandbox?.fetch ?? overrides.fetch;
   const client = new ZoomClient({
-    auth: sandbox ? new StaticTokenProvider(SANDBOX_TOKEN) : createTokenProvider(config, logger, fetchImpl),
-    ...(sandbox ? { apiBaseUrl: SANDBOX_API_BASE_URL } : config.apiBaseUrl ? { apiBaseUrl: config.apiBaseUrl } : {}),
+    auth: sandboxModule ? new StaticTokenProvider(sandboxModule.SANDBOX_TOKEN) : createTokenProvider(config, logger, fetchImpl),
+    ...(sandboxModule ? { apiBaseUrl: sandboxModule.SANDBOX_API_BASE_URL } : config.apiBaseUrl ? { apiBaseUrl: config.apiBaseUrl } : {}),
     defaultApiBaseUrl: DEFAULT_API_BASE_URL,
     timeoutMs: config.timeoutMs,
     retry: defaultRetryPolicy(config.maxRetries),

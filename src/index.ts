@@ -1,13 +1,12 @@
 #!/usr/bin/env node
 /** The CLI: parse flags and environment once, validate them, then list tools or serve a transport. */
 import { createApp } from "./app.js";
+import { loadCatalog, type Catalog } from "./catalog/load.js";
 import { parseCli, USAGE, UsageError } from "./cli.js";
 import { ConfigError, configInputFromEnv, credentialMode, CREDENTIALS, joinNames, parseConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
-import { describeForListing } from "./tools/registry.js";
+import { describeForListing } from "./tools/define.js";
 import { SelectionError } from "./tools/select.js";
-import { serveHttp } from "./transports/http.js";
-import { serveStdio } from "./transports/stdio.js";
 import { VERSION } from "./version.js";
 
 function fail(message: string): never {
@@ -15,8 +14,8 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function printTools(config: Config, json: boolean): void {
-  const app = createApp(config, createLogger("silent"));
+async function printTools(config: Config, catalog: Catalog, json: boolean): Promise<void> {
+  const app = await createApp(config, catalog, createLogger("silent"));
   const rows = [
     ...app.meta.map((m) => ({ name: m.name, title: m.title, toolset: "discovery", method: "", path: "", scopes: [], rateLimit: null, legacy: false, annotations: m.annotations })),
     ...app.tools.map(describeForListing),
@@ -64,8 +63,10 @@ async function main(): Promise<void> {
 
   if (cli.command === "help") return void process.stdout.write(USAGE);
   if (cli.command === "version") return void process.stdout.write(`${VERSION}\n`);
+  // The one read of the catalog; everything below gets it passed in.
+  const catalog = loadCatalog();
   try {
-    if (cli.command === "tools") return printTools(config, cli.json);
+    if (cli.command === "tools") return await printTools(config, catalog, cli.json);
   } catch (error) {
     if (error instanceof SelectionError) fail(error.message);
     throw error;
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   let app;
   try {
-    app = createApp(config, logger);
+    app = await createApp(config, catalog, logger);
   } catch (error) {
     if (error instanceof SelectionError) fail(error.message);
     throw error;
@@ -90,10 +91,13 @@ async function main(): Promise<void> {
     logger.warn(`no Zoom credentials are set: every tool call will fail until ${joinNames(CREDENTIALS.s2s)} (or ${CREDENTIALS.token}) are set`);
   }
 
+  // Each transport is imported only when it is the one served.
   if (config.transport === "stdio") {
+    const { serveStdio } = await import("./transports/stdio.js");
     await serveStdio(app.newServer(), logger);
     return;
   }
+  const { serveHttp } = await import("./transports/http.js");
   const http = await serveHttp({ host: config.host, port: config.port, maxBodyBytes: config.maxBodyBytes, newServer: app.newServer, logger });
   process.stderr.write(banner(http.url, config.sandbox));
   const shutdown = (signal: string) => {

@@ -10,11 +10,11 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { CallToolRequestSchema, ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { ZoomClient } from "./http/client.js";
 import type { Logger } from "./logger.js";
-import type { ToolSpec } from "./tools/define.js";
+import { advertisedSchema } from "./catalog/advertise.js";
+import { annotationsFor, type ToolSpec } from "./tools/define.js";
 import type { MetaTool } from "./tools/discovery.js";
 import { executeTool, type ExecuteContext } from "./tools/execute.js";
 import { toInputJsonSchema } from "./tools/json-schema.js";
-import { annotationsOf, jsonSchemaOf } from "./tools/registry.js";
 import { textResult, validationResult } from "./tools/result.js";
 import { VERSION } from "./version.js";
 
@@ -24,7 +24,7 @@ export interface ServerDeps {
 }
 
 export interface ServerOptions {
-  /** Endpoint tools listed in tools/list. */
+  /** Endpoint tools listed in tools/list, each with its own input schema (catalog tools or custom ones). */
   readonly tools: readonly ToolSpec[];
   /** Discovery tools listed in tools/list. */
   readonly meta?: readonly MetaTool[];
@@ -65,8 +65,8 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
         name: tool.name,
         title: tool.title,
         description: tool.description,
-        inputSchema: jsonSchemaOf(tool) as Tool["inputSchema"],
-        annotations: annotationsOf(tool),
+        inputSchema: advertisedSchema(tool.inputSchema) as Tool["inputSchema"],
+        annotations: annotationsFor(tool),
       })),
     ];
     return { tools: listing };

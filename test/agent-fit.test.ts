@@ -1,7 +1,7 @@
 /** Toolsets, read-only mode, discovery, and results that fit a context window. */
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config.js";
-import { allTools } from "../src/tools/registry.js";
+import { allTools } from "./helpers/catalog.js";
 import { DEFAULT_PROFILE, DISCOVERY_TOOLS, selectTools, SelectionError } from "../src/tools/select.js";
 import { fitJson, project } from "../src/tools/shaping.js";
 import { listSize } from "../bench/list-sizes.js";

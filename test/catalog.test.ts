@@ -1,14 +1,17 @@
-/** Inventory-wide checks over all 373 tools: coverage, invariants, schemas, snapshots and one request each. */
+/** Inventory-wide checks over all 373 tools: coverage, invariants, schemas, the catalog snapshot and one request each. */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SHARED, generate, toolsetId } from "../scripts/generate-tools.js";
+import { OUT, SHARED, generate, generatedFilesOnDisk, toolsetId } from "../scripts/generate-catalog.js";
 import { README, withFreshTables } from "../scripts/readme.js";
+import { advertisedSchema } from "../src/catalog/advertise.js";
 import { encodePathParam } from "../src/http/url.js";
-import { allTools, annotationsOf, jsonSchemaOf } from "../src/tools/registry.js";
+import { annotationsFor, type ToolSpec } from "../src/tools/define.js";
+import { allTools } from "./helpers/catalog.js";
 import { startHarness, textOf, type Harness } from "./helpers/harness.js";
 import { minimalObject } from "./helpers/minimal-args.js";
 
+const jsonSchemaOf = (t: ToolSpec) => t.inputSchema as Schema;
 const catalog = JSON.parse(readFileSync(new URL("./data/catalog.json", import.meta.url), "utf8")) as { section: string; title: string; method?: string }[];
 
 type Schema = Record<string, any>;
@@ -62,7 +65,7 @@ describe("invariants over every tool", () => {
 
   it("annotations follow the method", () => {
     for (const t of allTools) {
-      const a = annotationsOf(t);
+      const a = annotationsFor(t);
       expect(a.title).toBe(t.title);
       expect(a.openWorldHint).toBe(true);
       expect(a.readOnlyHint).toBe(t.method === "GET");
@@ -98,9 +101,9 @@ describe("invariants over every tool", () => {
     expect(allTools.filter((t) => t.legacy)).toHaveLength(16);
   });
 
-  it("schemas fit the common subset of Anthropic, OpenAI and Gemini function calling", () => {
+  it("advertised schemas fit the common subset of Anthropic, OpenAI and Gemini function calling", () => {
     for (const t of allTools) {
-      const schema = jsonSchemaOf(t);
+      const schema = advertisedSchema(t.inputSchema) as Schema;
       expect(schema.type, t.name).toBe("object");
       for (const k of ["anyOf", "oneOf", "allOf", "$ref", "$defs", "$schema"]) expect(schema[k], `${t.name} ${k}`).toBeUndefined();
       walk(schema, t.name, (node, at) => {
@@ -111,17 +114,6 @@ describe("invariants over every tool", () => {
       });
     }
   });
-});
-
-describe("tool surface snapshot", () => {
-  for (const toolset of [...new Set(allTools.map((t) => t.toolset))]) {
-    it(`${toolset} matches test/__toolsnaps__/${toolset}.json`, async () => {
-      const surface = allTools
-        .filter((t) => t.toolset === toolset)
-        .map((t) => ({ name: t.name, title: t.title, method: t.method, path: t.path, annotations: annotationsOf(t), inputSchema: jsonSchemaOf(t) }));
-      await expect(`${JSON.stringify(surface, null, 1)}\n`).toMatchFileSnapshot(`__toolsnaps__/${toolset}.json`);
-    });
-  }
 });
 
 describe("one request per tool, through a real MCP client", () => {
@@ -157,27 +149,19 @@ describe("one request per tool, through a real MCP client", () => {
   });
 });
 
-describe("generated files", () => {
+describe("the catalog JSON is the reviewed snapshot", () => {
   const shared = existsSync(join(SHARED, "zoom-openapi", "catalog-map.json"));
+  if (!shared) console.warn(`catalog.test: ${SHARED}/zoom-openapi is missing, so the regeneration check is skipped.`);
   it.skipIf(!shared)("regenerating from ../shared gives no diff, with no description problems", () => {
     const { files, problems } = generate();
     expect(problems).toEqual([]);
-    const root = new URL("../src/tools/generated/", import.meta.url);
-    const stale = files.filter((f) => readFileSync(new URL(f.file, root), "utf8") !== f.source).map((f) => f.file);
-    expect(stale).toEqual([]);
+    const stale = files.filter((f) => !existsSync(join(OUT, f.file)) || readFileSync(join(OUT, f.file), "utf8") !== f.source).map((f) => f.file);
+    expect(stale, "src/catalog is stale: run npm run generate").toEqual([]);
+    expect(generatedFilesOnDisk().filter((name) => !files.some((f) => f.file === name)), "files in src/catalog that the generator no longer writes").toEqual([]);
   }, 60_000);
 
-  it("the README tool tables match the registry", () => {
+  it("the README tool tables match the catalog", () => {
     const readme = readFileSync(README, "utf8");
     expect(withFreshTables(readme) === readme, "README tool tables are stale: run npm run generate").toBe(true);
-  });
-});
-
-describe("the build's precomputed schemas", () => {
-  it("equal the live zod conversion for every tool", () => {
-    const file = new URL("../dist/tools/generated/input-schemas.json", import.meta.url);
-    const built = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-    expect(Object.keys(built)).toHaveLength(allTools.length);
-    for (const t of allTools) expect(built[t.name], t.name).toEqual(jsonSchemaOf(t));
   });
 });

@@ -1,6 +1,6 @@
 /** Every Meetings tool, called through a real MCP client: the exact request that reaches Zoom. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { allTools } from "../src/tools/registry.js";
+import { allTools } from "./helpers/catalog.js";
 import { startHarness, textOf, type Harness } from "./helpers/harness.js";
 
 interface Case {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { seedState } from "../src/sandbox/seed.js";
 import { statefulHandlers } from "../src/sandbox/resources.js";
-import { allTools, jsonSchemaOf } from "../src/tools/registry.js";
+import { allTools } from "./helpers/catalog.js";
 import { startHarness, textOf, type Harness } from "./helpers/harness.js";
 import { minimalObject } from "./helpers/minimal-args.js";
 
@@ -108,10 +108,10 @@ describe("sandbox", () => {
     const medium = allTools.find((t) => t.rateLimit === "Medium" && t.method === "GET" && statefulHandlers[t.name] === undefined && t.pathParams.length === 0)!;
     for (let i = 0; i < 2000; i++) {
       h.clock.now += 1000;
-      const r = await h.call(medium.name, minimalObject(jsonSchemaOf(medium)));
+      const r = await h.call(medium.name, minimalObject(medium.inputSchema));
       if (r.isError) throw new Error(`call ${i}: ${textOf(r)}`);
     }
-    const refused = await h.call(medium.name, minimalObject(jsonSchemaOf(medium)));
+    const refused = await h.call(medium.name, minimalObject(medium.inputSchema));
     expect(refused.isError).toBe(true);
     expect(textOf(refused)).toMatch(/Medium daily rate limit is used up.*resets at 2026-03-03T00:00:00\.000Z/s);
   }, 60_000);
@@ -147,7 +147,7 @@ describe("sandbox", () => {
     for (const tool of allTools) {
       h.app.sandbox!.state = seedState();
       const ids = h.app.sandbox!.exampleIds(tool);
-      const args = minimalObject(jsonSchemaOf(tool));
+      const args = minimalObject(tool.inputSchema);
       for (const p of tool.pathParams) if (ids[p]) args[p] = ids[p];
       // The account owner cannot be deleted (as in Zoom): delete another user.
       if (tool.name === "delete_user") args.userId = "member@sandbox.example";

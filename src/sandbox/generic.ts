@@ -2,28 +2,43 @@
  * Every endpoint without a stateful handler: the body is checked against the tool's own schema, and
  * a valid call gets the documented success status with an example body of the right shape.
  */
-import type { z } from "zod";
-import { exampleResponses } from "../tools/generated/responses.js";
-import { inputSchemaOf } from "../tools/registry.js";
+import type { JsonSchema, ToolSpec } from "../tools/define.js";
+import { validateArgs } from "../tools/validate.js";
+import type { ExampleResponses } from "./examples.js";
 import { validationFailed, type Handler } from "./http.js";
 
-export const genericAnswer: Handler = (req) => {
-  const { tool } = req;
-  if (tool.bodyParams.length && tool.bodyEncoding !== "multipart") {
-    const shape: Record<string, true> = {};
-    const isRootBody = tool.bodyParams.length === 1 && tool.bodyParams[0]!.wire === "";
-    for (const b of tool.bodyParams) shape[b.name] = true;
-    const schema = inputSchemaOf(tool).pick(shape as never) as z.ZodObject;
-    const args = isRootBody ? { [tool.bodyParams[0]!.name]: req.body } : renameToInput(tool.bodyParams, req.body);
-    const parsed = schema.safeParse(args);
-    if (!parsed.success) {
-      throw validationFailed(parsed.error.issues.map((i) => ({ field: i.path.join(".") || "body", message: i.message })));
+export function genericAnswer(examples: ExampleResponses): Handler {
+  const bodySchemas = new WeakMap<ToolSpec, JsonSchema>();
+  return (req) => {
+    const { tool } = req;
+    if (tool.bodyParams.length && tool.bodyEncoding !== "multipart") {
+      let schema = bodySchemas.get(tool);
+      if (!schema) bodySchemas.set(tool, (schema = bodySchemaOf(tool)));
+      const isRootBody = tool.bodyParams.length === 1 && tool.bodyParams[0]!.wire === "";
+      const args = isRootBody ? { [tool.bodyParams[0]!.name]: req.body } : renameToInput(tool.bodyParams, req.body);
+      const parsed = validateArgs({ pathParams: [], inputSchema: schema }, args);
+      if (!parsed.ok) {
+        throw validationFailed(parsed.error.issues.map((i) => ({ field: i.path.join(".") || "body", message: i.message })));
+      }
     }
-  }
-  const example = exampleResponses[tool.name];
-  const status = example?.status ?? (tool.method === "POST" ? 201 : tool.method === "GET" ? 200 : 204);
-  return { status, ...(status !== 204 && example?.example !== undefined ? { body: example.example } : {}) };
-};
+    const example = examples[tool.name];
+    const status = example?.status ?? (tool.method === "POST" ? 201 : tool.method === "GET" ? 200 : 204);
+    return { status, ...(status !== 204 && example?.example !== undefined ? { body: example.example } : {}) };
+  };
+}
+
+/** The part of the tool's input schema that is the request body. */
+function bodySchemaOf(tool: ToolSpec): JsonSchema {
+  const all = (tool.inputSchema.properties ?? {}) as Record<string, JsonSchema>;
+  const names = new Set(tool.bodyParams.map((b) => b.name));
+  const required = ((tool.inputSchema.required ?? []) as string[]).filter((n) => names.has(n));
+  return {
+    type: "object",
+    properties: Object.fromEntries(Object.entries(all).filter(([n]) => names.has(n))),
+    ...(required.length ? { required } : {}),
+    additionalProperties: false,
+  };
+}
 
 function renameToInput(placements: ReadonlyArray<{ name: string; wire?: string }>, body: unknown): Record<string, unknown> {
   const source = body && typeof body === "object" ? (body as Record<string, unknown>) : {};

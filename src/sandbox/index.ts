@@ -5,9 +5,11 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { Logger } from "../logger.js";
+import type { Catalog } from "../catalog/load.js";
 import type { RateLimitLabel, ToolSpec } from "../tools/define.js";
-import { allTools } from "../tools/registry.js";
+import { loadExampleResponses, type ExampleResponses } from "./examples.js";
 import { genericAnswer } from "./generic.js";
+import type { Handler } from "./http.js";
 import { ZoomError, type SandboxResponse } from "./http.js";
 import { RateLimiter, RateLimitError, type Plan } from "./rate-limits.js";
 import { statefulHandlers } from "./resources.js";
@@ -20,6 +22,10 @@ export const SANDBOX_API_BASE_URL = "https://sandbox.zoom-mcp.invalid/v2";
 export const SANDBOX_TOKEN = "sandbox-token";
 
 export interface SandboxOptions {
+  /** The endpoints the sandbox answers. */
+  readonly catalog: Catalog;
+  /** Example answers for endpoints without a stateful handler. @default read from src/catalog/sandbox-responses.json */
+  readonly examples?: ExampleResponses;
   /** Seed for the starting data and for new IDs. @default 42 */
   readonly seed?: number;
   /** Load the state from this JSON file when it exists, and save it there after every change. */
@@ -45,12 +51,14 @@ export class Sandbox {
   private readonly routes: Route[];
   private readonly limiter: RateLimiter | undefined;
   private readonly now: () => number;
+  private readonly generic: Handler;
 
-  constructor(private readonly options: SandboxOptions = {}) {
+  constructor(private readonly options: SandboxOptions) {
     this.now = options.now ?? Date.now;
     this.state = this.load();
     this.limiter = options.rateLimits ? new RateLimiter(options.rateLimits) : undefined;
-    this.routes = allTools
+    this.generic = genericAnswer(options.examples ?? loadExampleResponses());
+    this.routes = options.catalog.tools
       .map((tool) => {
         const names: string[] = [];
         const source = tool.path.replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), "([^/]+)"));
@@ -123,7 +131,7 @@ export class Sandbox {
         const writer = WRITES_COUNTED_PER_USER.has(tool.name) ? (params.userId ?? this.hostOf(params.meetingId ?? params.webinarId)) : undefined;
         this.limiter.check((tool.rateLimit ?? "Medium") as RateLimitLabel, now, writer);
       }
-      const handler = statefulHandlers[tool.name] ?? genericAnswer;
+      const handler = statefulHandlers[tool.name] ?? this.generic;
       const answer = handler({ tool, params, query: Object.fromEntries(url.searchParams), body }, ctx);
       this.state.rng = ctx.rng.position;
       if (method !== "GET" && answer.status < 300) this.save();

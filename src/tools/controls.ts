@@ -1,28 +1,28 @@
 /**
  * Arguments that shape a result instead of going to Zoom: `fields` on every read tool, and
- * `all_pages` / `max_items` on list tools that page with `next_page_token`.
+ * `all_pages` / `max_items` on list tools that page with `next_page_token`. The catalog JSON holds
+ * Zoom's arguments only; the loader adds these to each tool's schema.
  */
-import { z } from "zod";
-import { annotationsFor, type ToolSpec } from "./define.js";
+import { annotationsFor, type JsonSchema, type ToolSpec } from "./define.js";
 
 export const DEFAULT_MAX_ITEMS = 1000;
 export const MAX_MAX_ITEMS = 10_000;
 
-const fields = z
-  .string()
-  .min(1)
-  .optional()
-  .describe("Keep only these comma-separated top-level or dotted paths in the result, e.g. meetings.id,meetings.topic,next_page_token.");
-const allPages = z
-  .boolean()
-  .optional()
-  .describe("Follow next_page_token and merge every page into one result, up to max_items.");
-const maxItems = z
-  .int()
-  .min(1)
-  .max(MAX_MAX_ITEMS)
-  .optional()
-  .describe(`With all_pages: stop fetching pages once this many items are collected (default ${DEFAULT_MAX_ITEMS}, at most ${MAX_MAX_ITEMS}); the result's next_page_token then resumes.`);
+const fields: JsonSchema = {
+  description: "Keep only these comma-separated top-level or dotted paths in the result, e.g. meetings.id,meetings.topic,next_page_token.",
+  type: "string",
+  minLength: 1,
+};
+const allPages: JsonSchema = {
+  description: "Follow next_page_token and merge every page into one result, up to max_items.",
+  type: "boolean",
+};
+const maxItems: JsonSchema = {
+  description: `With all_pages: stop fetching pages once this many items are collected (default ${DEFAULT_MAX_ITEMS}, at most ${MAX_MAX_ITEMS}); the result's next_page_token then resumes.`,
+  type: "integer",
+  minimum: 1,
+  maximum: MAX_MAX_ITEMS,
+};
 
 export interface Controls {
   readonly fields?: string;
@@ -31,9 +31,10 @@ export interface Controls {
 }
 
 /** The tool's input schema with the control arguments that apply to it. */
-export function withControls(tool: ToolSpec, schema: z.ZodObject): z.ZodObject {
+export function withControls(tool: Omit<ToolSpec, "inputSchema">, schema: JsonSchema): JsonSchema {
   if (!annotationsFor(tool).readOnlyHint) return schema;
-  return tool.paginated ? schema.extend({ fields, all_pages: allPages, max_items: maxItems }) : schema.extend({ fields });
+  const controls = tool.paginated ? { fields, all_pages: allPages, max_items: maxItems } : { fields };
+  return { ...schema, properties: { ...(schema.properties as JsonSchema), ...controls } };
 }
 
 /** Separates control arguments from the ones that go to Zoom. */

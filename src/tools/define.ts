@@ -1,7 +1,8 @@
-import type { z } from "zod";
-
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type RateLimitLabel = "Light" | "Medium" | "Heavy" | "Resource-intensive";
+
+/** A JSON Schema document or node, as the catalog stores it. */
+export type JsonSchema = Record<string, unknown>;
 
 /** Where one input field goes on the wire. `wire` is set only when it differs from the input name. */
 export interface FieldPlacement {
@@ -10,8 +11,9 @@ export interface FieldPlacement {
 }
 
 /**
- * One Zoom endpoint as data. Everything needed to validate, route and document a call lives here;
- * one generic executor (src/tools/execute.ts) runs every tool.
+ * One Zoom endpoint as data, as a catalog entry (src/catalog/<toolset>.json) holds it. Everything
+ * needed to validate, route and document a call lives here; one generic executor
+ * (src/tools/execute.ts) runs every tool.
  */
 export interface ToolSpec {
   /** snake_case, verb first, unique; see scripts/naming.ts for the rule. */
@@ -27,7 +29,7 @@ export interface ToolSpec {
   /** OAuth scopes, any one of which grants access (classic and granular). */
   readonly scopes: readonly string[];
   /** Zoom's rate-limit label for this endpoint, when the spec gives one. */
-  readonly rateLimit?: RateLimitLabel;
+  readonly rateLimit?: RateLimitLabel | null;
   /** The endpoint exists only in Zoom's 2021 spec; Zoom may have retired it. */
   readonly legacy?: boolean;
   readonly pathParams: readonly string[];
@@ -35,12 +37,15 @@ export interface ToolSpec {
   readonly bodyParams: readonly FieldPlacement[];
   /** `json` (default) or `multipart` for file uploads. */
   readonly bodyEncoding?: "json" | "multipart";
-  /** For multipart uploads: the input fields that carry the file and how they map to the form. */
-  readonly upload?: { readonly formField: string };
+  /** For multipart uploads: the form field that carries the file. */
+  readonly upload?: { readonly formField: string } | null;
   /** The list pages with `next_page_token`. */
   readonly paginated?: boolean;
-  /** Builds the zod input schema. Called lazily and cached by the registry. */
-  readonly input: () => z.ZodObject;
+  /**
+   * The full input JSON Schema: the one arguments are validated against, with every constraint
+   * and every description we have. tools/list serves a lighter form (src/catalog/advertise.ts).
+   */
+  readonly inputSchema: JsonSchema;
 }
 
 export interface ToolAnnotations {
@@ -68,7 +73,17 @@ export function annotationsFor(spec: Pick<ToolSpec, "method" | "title">): ToolAn
   };
 }
 
-/** Identity helper that gives generated modules a checked type. */
-export function defineTool(spec: ToolSpec): ToolSpec {
-  return spec;
+/** The listing entry for `zoom-mcp tools` and for tests: facts only, no schema. */
+export function describeForListing(tool: ToolSpec) {
+  return {
+    name: tool.name,
+    title: tool.title,
+    toolset: tool.toolset,
+    method: tool.method,
+    path: tool.path,
+    scopes: tool.scopes,
+    rateLimit: tool.rateLimit ?? null,
+    legacy: tool.legacy ?? false,
+    annotations: annotationsFor(tool),
+  };
 }

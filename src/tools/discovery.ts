@@ -7,7 +7,6 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { annotationsFor, type ToolAnnotations, type ToolSpec } from "./define.js";
 import { executeTool, type ExecuteContext } from "./execute.js";
-import { jsonSchemaOf } from "./registry.js";
 import { textResult } from "./result.js";
 import { paramNames, purposeOf, ToolSearch } from "./search.js";
 
@@ -93,7 +92,8 @@ export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
           annotations: annotationsFor(tool),
           scopes: tool.scopes,
           rateLimit: tool.rateLimit ?? null,
-          inputSchema: jsonSchemaOf(tool),
+          // The full schema, with every description and constraint that tools/list trims.
+          inputSchema: tool.inputSchema,
         }),
       );
     },

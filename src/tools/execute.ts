@@ -1,5 +1,5 @@
 /**
- * The one generic handler: validate the arguments with the tool's own zod schema, split them into
+ * The one generic handler: validate the arguments against the tool's own schema, split them into
  * path, query and body as the tool's data says, send the call through the HTTP core, and shape the
  * answer to fit a context window.
  */
@@ -11,9 +11,9 @@ import { DEFAULT_MAX_ITEMS, parseFieldList, splitControls, type Controls } from 
 import type { ToolSpec } from "./define.js";
 import { collectPages } from "./paginate.js";
 import { buildRequest, UploadError } from "./request.js";
-import { inputSchemaOf } from "./registry.js";
 import { failureResult, textResult, validationResult } from "./result.js";
 import { fitJson, project } from "./shaping.js";
+import { validateArgs } from "./validate.js";
 
 export interface ExecuteContext {
   readonly client: ZoomClient;
@@ -26,12 +26,12 @@ export interface ExecuteContext {
 }
 
 export async function executeTool(tool: ToolSpec, rawArgs: unknown, ctx: ExecuteContext): Promise<CallToolResult> {
-  const parsed = inputSchemaOf(tool).safeParse(rawArgs ?? {});
-  if (!parsed.success) {
+  const parsed = validateArgs(tool, rawArgs);
+  if (!parsed.ok) {
     ctx.logger.info({ tool: tool.name, issues: parsed.error.issues.length }, "rejected invalid arguments");
     return validationResult(tool, parsed.error);
   }
-  const { zoomArgs, controls } = splitControls(parsed.data as Record<string, unknown>);
+  const { zoomArgs, controls } = splitControls(parsed.args);
 
   let request: ZoomRequest;
   try {

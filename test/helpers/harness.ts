@@ -6,6 +6,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { createApp, type App } from "../../src/app.js";
 import { parseConfig, type ConfigInput } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
+import { catalog } from "./catalog.js";
 import { FakeZoom, type FakeZoomOptions } from "./fake-zoom.js";
 
 export const SECRET = "s3cr3t-client-secret-value";
@@ -54,7 +55,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const waits: number[] = [];
   const clock = { now: Date.parse("2026-03-02T10:00:00.250Z") };
-  const app = createApp(options.sandbox ? parseConfig({ ...Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== "")), sandbox: "1" }) : config, createLogger("debug", sink), {
+  const app = await createApp(options.sandbox ? parseConfig({ ...Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== "")), sandbox: "1" }) : config, catalog, createLogger("debug", sink), {
     sleep: async (ms, signal) => {
       waits.push(ms);
       clock.now += ms;

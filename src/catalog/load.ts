@@ -1,0 +1,59 @@
+/**
+ * The catalog loader: reads the generated JSON (one file per toolset, listed in toolsets.json) and
+ * turns it into one Catalog value, which the CLI passes to the server, discovery, the executor and
+ * the sandbox. Nothing here is module state: each call reads and builds afresh.
+ */
+import { readFileSync } from "node:fs";
+import { withControls } from "../tools/controls.js";
+import type { ToolSpec } from "../tools/define.js";
+
+/** One catalog entry as stored: the tool without the result-shaping controls. */
+export type CatalogEntry = ToolSpec;
+
+export interface CatalogFile {
+  readonly generated: string;
+  readonly toolset: string;
+  readonly tools: readonly CatalogEntry[];
+}
+
+export interface Catalog {
+  /** Every tool, toolset by toolset, each in catalog order. */
+  readonly tools: readonly ToolSpec[];
+  /** Toolset ids in catalog order. */
+  readonly toolsets: readonly string[];
+  /** The tool with this name, if any. */
+  tool(name: string): ToolSpec | undefined;
+}
+
+/** Where the catalog JSON sits: next to this module, in src/catalog and (copied by the build) in dist/catalog. */
+export const CATALOG_DIR = new URL("./", import.meta.url);
+
+/** The stored files, in catalog order: for scripts that read the catalog as it is on disk. */
+export function readCatalogFiles(dir: URL = CATALOG_DIR): CatalogFile[] {
+  const index = JSON.parse(readFileSync(new URL("toolsets.json", dir), "utf8")) as { toolsets: string[] };
+  return index.toolsets.map((id) => JSON.parse(readFileSync(new URL(`${id}.json`, dir), "utf8")) as CatalogFile);
+}
+
+/** Reads the catalog from disk. The only I/O the catalog needs; the CLI calls it once. */
+export function loadCatalog(dir: URL = CATALOG_DIR): Catalog {
+  return createCatalog(readCatalogFiles(dir).flatMap((file) => file.tools.map(toolFromEntry)));
+}
+
+/** A stored entry as served: its schema gains the control arguments (`fields`, `all_pages`, `max_items`). */
+export function toolFromEntry(entry: CatalogEntry): ToolSpec {
+  return { ...entry, inputSchema: withControls(entry, entry.inputSchema) };
+}
+
+/** A Catalog over the given tools (names must be unique). Tests build small ones from their own tools. */
+export function createCatalog(tools: readonly ToolSpec[]): Catalog {
+  const byName = new Map<string, ToolSpec>();
+  for (const tool of tools) {
+    if (byName.has(tool.name)) throw new Error(`catalog: two tools are named ${tool.name}`);
+    byName.set(tool.name, tool);
+  }
+  return {
+    tools,
+    toolsets: [...new Set(tools.map((t) => t.toolset))],
+    tool: (name) => byName.get(name),
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Argument validation from a tool's own JSON Schema. The zod validator is built with
+ * `z.fromJSONSchema` on the tool's first call and cached per tool, so a start builds none and a
+ * session pays only for the tools it uses. Unknown keys are refused (every object in the catalog is
+ * closed), and mismatches come back as issues that name the field and say what to send instead.
+ */
+import { z } from "zod";
+import { patternMessage } from "../catalog/patterns.js";
+import type { JsonSchema, ToolSpec } from "./define.js";
+
+export type Validation = { readonly ok: true; readonly args: Record<string, unknown> } | { readonly ok: false; readonly error: z.ZodError };
+
+const validators = new WeakMap<object, z.ZodType>();
+
+/** Keywords that say nothing about validity. `default` in particular must not be filled in: Zoom applies its own. */
+const ANNOTATIONS = new Set(["description", "default", "title", "examples"]);
+
+function forValidation(node: unknown, key?: string): unknown {
+  if (Array.isArray(node)) return node.map((n) => forValidation(n));
+  if (!node || typeof node !== "object") return node;
+  const out: Record<string, unknown> = {};
+  // Under `properties` the keys are field names, which may well be called `description` or `default`.
+  for (const [k, v] of Object.entries(node)) if (key === "properties" || !ANNOTATIONS.has(k)) out[k] = forValidation(v, k);
+  return out;
+}
+
+/** The zod validator of a JSON Schema, built once per schema object. */
+export function validatorFor(schema: JsonSchema): z.ZodType {
+  let validator = validators.get(schema);
+  if (!validator) {
+    validator = z.fromJSONSchema(forValidation(schema) as Parameters<typeof z.fromJSONSchema>[0]) as z.ZodType;
+    validators.set(schema, validator);
+  }
+  return validator;
+}
+
+/**
+ * Agents often pass back a numeric ID from an earlier answer where the path wants a string (a user
+ * or channel ID): a safe integer is taken as its digits.
+ */
+function coercePathIds(tool: Pick<ToolSpec, "pathParams" | "inputSchema">, args: unknown): unknown {
+  if (!args || typeof args !== "object" || Array.isArray(args)) return args;
+  const properties = (tool.inputSchema.properties ?? {}) as Record<string, JsonSchema>;
+  let out: Record<string, unknown> | undefined;
+  for (const name of tool.pathParams) {
+    const value = (args as Record<string, unknown>)[name];
+    if (typeof value === "number" && Number.isSafeInteger(value) && properties[name]?.type === "string") {
+      out ??= { ...(args as Record<string, unknown>) };
+      out[name] = String(value);
+    }
+  }
+  return out ?? args;
+}
+
+export function validateArgs(tool: Pick<ToolSpec, "pathParams" | "inputSchema">, raw: unknown): Validation {
+  const parsed = validatorFor(tool.inputSchema).safeParse(coercePathIds(tool, raw ?? {}));
+  if (parsed.success) return { ok: true, args: parsed.data as Record<string, unknown> };
+  return { ok: false, error: new z.ZodError(parsed.error.issues.flatMap((issue) => explain(issue, []))) };
+}
+
+/**
+ * Issues in our words: a union reports the branch that fits the value's type (a digit string that
+ * is not digits, not "expected number"), a union of literals is one list of allowed values, and a
+ * catalog pattern has its own message.
+ */
+function explain(issue: z.core.$ZodIssue, prefix: PropertyKey[]): z.core.$ZodIssue[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === "invalid_union" && issue.errors.length) {
+    const branches = issue.errors.map((issues) => issues.flatMap((i) => explain(i, path)));
+    const literals = branches.every((b) => b.length === 1 && b[0]!.code === "invalid_value");
+    if (literals) {
+      const values = branches.flatMap((b) => (b[0] as z.core.$ZodIssueInvalidValue).values);
+      return [{ code: "invalid_value", values, path, message: `must be one of ${values.map((v) => JSON.stringify(v)).join(", ")}`, input: undefined } as z.core.$ZodIssue];
+    }
+    const fitting = branches.filter((b) => b.length && b.every((i) => i.code !== "invalid_type"));
+    if (fitting.length === 1) return fitting[0]!;
+    return [{ ...issue, path }];
+  }
+  if (issue.code === "invalid_format" && issue.format === "regex") {
+    // zod reports the pattern as a regex literal, `/.../`.
+    const source = /^\/(.*)\/[a-z]*$/s.exec(String((issue as { pattern?: string }).pattern ?? ""))?.[1];
+    const message = source === undefined ? undefined : patternMessage(source);
+    if (message) return [{ ...issue, path, message }];
+  }
+  return [{ ...issue, path }];
+}

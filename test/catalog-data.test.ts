@@ -1,0 +1,114 @@
+/** The catalog as data: the loader, schemas carried by the tools themselves, and validation built from JSON Schema. */
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { readCatalogFiles } from "../src/catalog/load.js";
+import { ZoomClient } from "../src/http/client.js";
+import { defaultRetryPolicy } from "../src/http/policy.js";
+import { silentLogger } from "../src/logger.js";
+import { createServer } from "../src/server.js";
+import type { ToolSpec } from "../src/tools/define.js";
+import { validateArgs } from "../src/tools/validate.js";
+import { StaticTokenProvider } from "../src/auth/static-token.js";
+import { catalog } from "./helpers/catalog.js";
+import { FakeZoom } from "./helpers/fake-zoom.js";
+import { startHarness, textOf, type Harness } from "./helpers/harness.js";
+
+describe("the catalog files", () => {
+  it("hold every fact of a tool in one entry, in one file per toolset", () => {
+    const files = readCatalogFiles();
+    expect(files.map((f) => f.toolset)).toEqual(catalog.toolsets);
+    const entry = files.find((f) => f.toolset === "meetings")!.tools.find((t) => t.name === "update_meeting_livestream")!;
+    expect(Object.keys(entry)).toEqual([
+      "name", "title", "toolset", "method", "path", "description", "scopes", "rateLimit", "legacy",
+      "pathParams", "queryParams", "bodyParams", "bodyEncoding", "upload", "paginated", "source", "override", "inputSchema",
+    ]);
+    expect(entry.override).toMatch(/page_url as optional/);
+    expect(entry.bodyParams.map((b) => b.name)).toEqual(["page_url", "stream_key", "stream_url", "resolution"]);
+  });
+
+  it("adds the result controls when loading: fields on reads, all_pages and max_items on paged lists", () => {
+    const props = (name: string) => Object.keys(catalog.tool(name)!.inputSchema.properties as object);
+    expect(props("list_user_meetings")).toEqual(expect.arrayContaining(["fields", "all_pages", "max_items"]));
+    expect(props("get_meeting")).toContain("fields");
+    expect(props("get_meeting")).not.toContain("all_pages");
+    expect(props("update_meeting")).not.toContain("fields");
+  });
+});
+
+describe("validation from the tool's JSON Schema", () => {
+  const tool = (name: string) => catalog.tool(name)!;
+
+  it("never fills in defaults: Zoom applies its own", () => {
+    const result = validateArgs(tool("list_user_meetings"), { userId: "me" });
+    expect(result).toEqual({ ok: true, args: { userId: "me" } });
+  });
+
+  it("takes a number for a string path ID as its digits", () => {
+    expect(validateArgs(tool("get_user"), { userId: 12345 })).toEqual({ ok: true, args: { userId: "12345" } });
+  });
+
+  it("checks formats and patterns", () => {
+    const bad = (name: string, args: object) => (validateArgs(tool(name), args) as { error: { issues: { message: string }[] } }).error.issues.map((i) => i.message);
+    expect(bad("list_user_meetings", { userId: "me", from: "1/2/2026" })).toEqual(["must be a date in yyyy-MM-dd form"]);
+    expect(bad("create_meeting_registrant", { meetingId: 1, email: "nope", first_name: "A" })).toEqual(["Invalid email address"]);
+    expect(bad("get_user", { userId: "a/../b" })[0]).toMatch(/single ID/);
+  });
+});
+
+describe("a server built from tools passed in", () => {
+  let fake: FakeZoom;
+  let client: Client;
+  // A custom tool that reuses a catalog name, with a schema of its own.
+  const custom: ToolSpec = {
+    name: "get_meeting",
+    title: "Get a meeting (custom)",
+    toolset: "custom",
+    method: "GET",
+    path: "/meetings/{id}",
+    description: "A custom tool that happens to share a catalog tool's name.",
+    scopes: [],
+    pathParams: ["id"],
+    queryParams: [],
+    bodyParams: [],
+    inputSchema: { type: "object", properties: { id: { type: "string", description: "Meeting." } }, required: ["id"], additionalProperties: false },
+  };
+
+  beforeAll(async () => {
+    fake = await new FakeZoom({ permissive: true }).start();
+    const zoom = new ZoomClient({ auth: new StaticTokenProvider("t"), apiBaseUrl: fake.apiBase, defaultApiBaseUrl: fake.apiBase, timeoutMs: 5000, retry: defaultRetryPolicy(0), logger: silentLogger() });
+    const server = createServer({ tools: [custom] }, { client: zoom, logger: silentLogger() });
+    client = new Client({ name: "t", version: "1" });
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await Promise.all([server.connect(b), client.connect(a)]);
+  });
+  afterAll(async () => {
+    await client.close();
+    await fake.stop();
+  });
+  beforeEach(() => fake.reset());
+
+  it("lists and validates the custom tool with its own schema, not the catalog's", async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toEqual(["get_meeting"]);
+    expect(tools[0]!.inputSchema).toEqual(custom.inputSchema);
+    const refused = (await client.callTool({ name: "get_meeting", arguments: { meetingId: "1" } })) as CallToolResult;
+    expect(textOf(refused)).toMatch(/id: required[\s\S]*unknown field\(s\) "meetingId"/);
+    await client.callTool({ name: "get_meeting", arguments: { id: "abc" } });
+    expect(fake.requests.map((r) => r.path)).toEqual(["/meetings/abc"]);
+  });
+});
+
+describe("describe_zoom_tool", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ config: { toolsets: "" } });
+  });
+  afterAll(() => h.close());
+
+  it("serves the full schema, the one arguments are validated against", async () => {
+    const described = JSON.parse(textOf(await h.call("describe_zoom_tool", { name: "update_account_settings" })));
+    expect(described.inputSchema).toEqual(catalog.tool("update_account_settings")!.inputSchema);
+  });
+});

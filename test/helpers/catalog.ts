@@ -1,0 +1,5 @@
+/** The catalog as the CLI loads it, read once per test file. */
+import { loadCatalog } from "../../src/catalog/load.js";
+
+export const catalog = loadCatalog();
+export const allTools = catalog.tools;
