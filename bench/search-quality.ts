@@ -3,7 +3,7 @@
  * own words and for keyword queries, through a real MCP client; and the cost of one search next to
  * its floor (an MCP ping over the same in-memory transport).
  */
-import { allTools } from "../src/tools/registry.js";
+import { allTools } from "../test/helpers/catalog.js";
 import { startHarness, textOf } from "../test/helpers/harness.js";
 import { HOLDOUT_TASKS, hitRates, pct, TASKS, type Task } from "../test/helpers/tasks.js";
 

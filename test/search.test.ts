@@ -1,6 +1,6 @@
 /** search_zoom_tools through a real client: ranked full-text search that understands how people ask. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allTools } from "../src/tools/registry.js";
+import { allTools } from "./helpers/catalog.js";
 import { startHarness, textOf, type Harness } from "./helpers/harness.js";
 import { expectedTools, hitRates, pct, TASKS } from "./helpers/tasks.js";
 

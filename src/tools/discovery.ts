@@ -34,7 +34,7 @@ export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
   let index: ToolSearch | undefined;
   const searchIndex = () =>
     (index ??= new ToolSearch(
-      options.callable.map((t) => ({ name: t.name, title: t.title, toolset: t.toolset, description: t.description, params: paramNames(jsonSchemaOf(t)) })),
+      options.callable.map((t) => ({ name: t.name, title: t.title, toolset: t.toolset, description: t.description, params: paramNames(t.inputSchema) })),
     ));
   const notFound = (name: string) =>
     textResult(
