@@ -25,6 +25,8 @@ export interface ZoomSuccess {
   readonly data: unknown;
   readonly trackingId?: string;
   readonly retries: number;
+  /** The sandbox answered with a generated example, not its state (header `x-zoom-mcp-sandbox: example`). */
+  readonly sandboxExample?: true;
 }
 
 export type FailureKind = "http" | "rate_limit" | "auth" | "network" | "timeout" | "aborted";
@@ -141,7 +143,8 @@ export class ZoomClient {
 
       const trackingId = response.headers.get("x-zm-trackingid") ?? undefined;
       if (response.ok) {
-        return { ok: true, status: response.status, data: await readBody(response), retries, ...(trackingId ? { trackingId } : {}) };
+        const example = response.headers.get("x-zoom-mcp-sandbox") === "example";
+        return { ok: true, status: response.status, data: await readBody(response), retries, ...(trackingId ? { trackingId } : {}), ...(example ? { sandboxExample: true as const } : {}) };
       }
 
       const body = (await readBody(response)) as ZoomErrorBody | string | undefined;

@@ -71,8 +71,14 @@ export async function executeTool(tool: ToolSpec, rawArgs: unknown, ctx: Execute
     "tool call",
   );
   if (!outcome.ok) return failureResult(tool, outcome);
-  return shapeSuccess(tool, request.path, outcome, controls, notes, ctx.maxResultChars);
+  const result = shapeSuccess(tool, request.path, outcome, controls, notes, ctx.maxResultChars);
+  // Its own content item, so the data item stays plain JSON and nobody mistakes the example for state.
+  if (outcome.sandboxExample) result.content.push({ type: "text", text: SANDBOX_EXAMPLE_NOTE });
+  return result;
 }
+
+/** What a tool result says when the sandbox answered with a generated example instead of its state. */
+export const SANDBOX_EXAMPLE_NOTE = "sandbox: example response, no state kept";
 
 function shapeSuccess(tool: ToolSpec, path: string, outcome: ZoomSuccess, controls: Controls, notes: string[], maxChars: number): CallToolResult {
   if (outcome.data === undefined || outcome.data === "") {

@@ -37,6 +37,7 @@ export async function collectPages(
   let key: string | undefined;
   let pages = 0;
   let retries = 0;
+  let example = false;
   for (;;) {
     const query = new URLSearchParams(first.query);
     if (token) query.set("next_page_token", token);
@@ -50,6 +51,7 @@ export async function collectPages(
     }
     const page = (outcome.data ?? {}) as Page;
     pages++;
+    example ||= outcome.sandboxExample === true;
     if (!merged) {
       merged = { ...page };
       key = itemsKey(page);
@@ -75,5 +77,5 @@ export async function collectPages(
     delete merged.page_number;
     merged.page_size = key ? (merged[key] as unknown[]).length : merged.page_size;
   }
-  return { outcome: { ok: true, status: 200, data: merged, retries }, notes };
+  return { outcome: { ok: true, status: 200, data: merged, retries, ...(example ? { sandboxExample: true as const } : {}) }, notes };
 }
