@@ -39,7 +39,7 @@ function banner(url: string, sandbox: boolean): string {
     "",
     `zoom-mcp ${VERSION} is serving MCP (Streamable HTTP) at ${url}`,
     sandbox
-      ? "  SANDBOX: a simulated Zoom with sample users, meetings, a webinar and recordings; no account needed, nothing is sent to Zoom."
+      ? "  SANDBOX: a simulated Zoom with sample users, groups, meetings, a webinar, recordings, phone and rooms; no account needed, nothing is sent to Zoom."
       : "  Connected to Zoom with the configured credentials.",
     `  Client config:  {"mcpServers": {"zoom": {"type": "http", "url": "${url}"}}}`,
     `  MCP Inspector:  npx @modelcontextprotocol/inspector, then choose Streamable HTTP and ${url}`,

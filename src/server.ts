@@ -35,7 +35,7 @@ export interface ServerOptions {
 
 export function instructionsFor(options: { discovery: boolean; sandbox?: boolean }): string {
   return [
-    ...(options.sandbox ? ["SANDBOX: these tools talk to a simulated Zoom inside zoom-mcp, not to a real account. Data is made up and nothing reaches Zoom."] : []),
+    ...(options.sandbox ? ["SANDBOX: these tools talk to a simulated Zoom inside zoom-mcp, not to a real account. Data is made up and nothing reaches Zoom. Most writes are kept and show in later reads; a result with the line \"sandbox: example response, no state kept\" is only an example, and a later read will not show that change."] : []),
     "zoom-mcp exposes the Zoom REST API v2 as tools, one per endpoint, named verb first (list_, get_, create_, update_, delete_).",
     ...(options.discovery
       ? [

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { seedState } from "../src/sandbox/seed.js";
+import type { SandboxState } from "../src/sandbox/state.js";
 import { statefulHandlers } from "../src/sandbox/resources.js";
 import { allTools } from "./helpers/catalog.js";
 import { startHarness, textOf, type Harness } from "./helpers/harness.js";
@@ -105,7 +106,7 @@ describe("sandbox", () => {
   it("fails a daily label limit fast with the reset time and category", async () => {
     h = await startHarness({ sandbox: true, config: { toolsets: "all", sandboxRateLimits: "free" } });
     // Burn the free plan's 2,000 Medium calls a day, one second apart so no per-second limit trips.
-    const medium = allTools.find((t) => t.rateLimit === "Medium" && t.method === "GET" && statefulHandlers[t.name] === undefined && t.pathParams.length === 0)!;
+    const medium = allTools.find((t) => t.rateLimit === "Medium" && t.method === "GET" && statefulHandlers[`${t.method} ${t.path}`] === undefined && t.pathParams.length === 0)!;
     for (let i = 0; i < 2000; i++) {
       h.clock.now += 1000;
       const r = await h.call(medium.name, minimalObject(medium.inputSchema));
@@ -151,6 +152,7 @@ describe("sandbox", () => {
       for (const p of tool.pathParams) if (ids[p]) args[p] = ids[p];
       // The account owner cannot be deleted (as in Zoom): delete another user.
       if (tool.name === "delete_user") args.userId = "member@sandbox.example";
+      Object.assign(args, stateArgs(`${tool.method} ${tool.path}`, h.app.sandbox!.state));
       if (tool.bodyEncoding === "multipart") Object.assign(args, { file_base64: Buffer.from("png").toString("base64"), file_name: "a.png" });
       const result = await h.call(tool.name, args);
       if (result.isError) failures.push(`${tool.name}: ${textOf(result).split("\n")[0]}`);
@@ -158,3 +160,36 @@ describe("sandbox", () => {
     expect(failures).toEqual([]);
   });
 });
+
+/** Stateful endpoints check what a call names against the state, as Zoom does: give them real things. */
+function stateArgs(endpoint: string, s: SandboxState): Record<string, unknown> {
+  const member = { email: "member@sandbox.example" };
+  const [country] = s.roomLocations;
+  switch (endpoint) {
+    case "POST /users":
+      return { action: "create", user_info: { email: "new.user@example.com", type: 1 } };
+    case "POST /groups":
+      return { name: "Design" };
+    case "POST /groups/{groupId}/members":
+    case "POST /roles/{roleId}/members":
+      return { members: [member] };
+    case "PATCH /groups/{groupId}/members/{memberId}":
+      return { action: "set_primary" };
+    case "POST /phone/call_queues":
+      return { site_id: s.phoneSites[0]!.id };
+    case "PUT /phone/call_queues/{callQueueId}/manager":
+      return { member_id: "admin@sandbox.example" };
+    case "DELETE /phone/sites/{siteId}":
+      return { transfer_site_id: s.phoneSites[1]!.id };
+    case "POST /roles":
+      return { name: "Helpdesk" };
+    case "PUT /rooms/{roomId}/location":
+      return { location_id: s.roomLocations[1]!.id };
+    case "POST /rooms/locations":
+      return { name: "Canada" };
+    case "PUT /rooms/locations/{locationId}/location":
+      return { parent_location_id: country!.id };
+    default:
+      return {};
+  }
+}

@@ -1,6 +1,7 @@
 /**
  * Every endpoint without a stateful handler: the body is checked against the tool's own schema, and
- * a valid call gets the documented success status with an example body of the right shape.
+ * a valid call gets the documented success status with an example body of the right shape, marked
+ * as an example so the tool result says that no state was kept.
  */
 import type { JsonSchema, ToolSpec } from "../tools/define.js";
 import { validateArgs } from "../tools/validate.js";
@@ -23,7 +24,7 @@ export function genericAnswer(examples: ExampleResponses): Handler {
     }
     const example = examples[tool.name];
     const status = example?.status ?? (tool.method === "POST" ? 201 : tool.method === "GET" ? 200 : 204);
-    return { status, ...(status !== 204 && example?.example !== undefined ? { body: example.example } : {}) };
+    return { status, example: true, ...(status !== 204 && example?.example !== undefined ? { body: example.example } : {}) };
   };
 }
 

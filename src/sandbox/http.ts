@@ -13,6 +13,8 @@ export interface SandboxRequest {
 export interface SandboxResponse {
   readonly status: number;
   readonly body?: unknown;
+  /** A generated example, not read from or written to the state: the result says so. */
+  readonly example?: boolean;
 }
 
 export interface HandlerContext {
@@ -22,6 +24,14 @@ export interface HandlerContext {
 }
 
 export type Handler = (req: SandboxRequest, ctx: HandlerContext) => SandboxResponse;
+
+/**
+ * Handlers keyed by `METHOD /path/template` exactly as the catalog spells the endpoint (e.g.
+ * `GET /groups/{groupId}/members`): independent of tool names, which may change.
+ */
+export type HandlerTable = Readonly<Record<string, Handler>>;
+
+export const endpointKey = (method: string, path: string): string => `${method.toUpperCase()} ${path}`;
 
 /** A Zoom error answer: HTTP status, Zoom code, message and optional field errors. */
 export class ZoomError extends Error {

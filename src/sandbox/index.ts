@@ -3,23 +3,28 @@
  * `fetch`, so every tool call takes the same path as against Zoom (auth header, retries, error
  * mapping), and nothing leaves the process.
  */
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { Logger } from "../logger.js";
 import type { Catalog } from "../catalog/load.js";
 import type { RateLimitLabel, ToolSpec } from "../tools/define.js";
 import { loadExampleResponses, type ExampleResponses } from "./examples.js";
 import { genericAnswer } from "./generic.js";
-import type { Handler } from "./http.js";
-import { ZoomError, type SandboxResponse } from "./http.js";
+import { endpointKey, ZoomError, type Handler, type SandboxResponse } from "./http.js";
 import { RateLimiter, RateLimitError, type Plan } from "./rate-limits.js";
 import { statefulHandlers } from "./resources.js";
 import { DEFAULT_SEED, seedState } from "./seed.js";
-import { Rng, type SandboxState } from "./state.js";
+import { Rng, STATE_VERSION, type SandboxState } from "./state.js";
 
 /** The base URL tools are sent to in sandbox mode; `.invalid` can never resolve, so nothing leaks. */
 export const SANDBOX_API_BASE_URL = "https://sandbox.zoom-mcp.invalid/v2";
 /** The bearer token the HTTP core sends in sandbox mode. */
 export const SANDBOX_TOKEN = "sandbox-token";
+/**
+ * Set on an answer that is a generated example rather than the sandbox's state; the HTTP core
+ * reports it and the tool result says "sandbox: example response, no state kept".
+ */
+export const SANDBOX_EXAMPLE_HEADER = "x-zoom-mcp-sandbox";
 
 export interface SandboxOptions {
   /** The endpoints the sandbox answers. */
@@ -42,9 +47,11 @@ interface Route {
   readonly pattern: RegExp;
   readonly names: string[];
   readonly literals: number;
+  readonly handler: Handler;
 }
 
-const WRITES_COUNTED_PER_USER = new Set(["create_user_meeting", "update_meeting", "create_user_webinar", "update_webinar"]);
+/** Zoom's 100 meeting or webinar creates and updates per user per day. */
+const WRITES_COUNTED_PER_USER = new Set(["POST /users/{userId}/meetings", "PATCH /meetings/{meetingId}", "POST /users/{userId}/webinars", "PATCH /webinars/{webinarId}"]);
 
 export class Sandbox {
   state: SandboxState;
@@ -62,7 +69,8 @@ export class Sandbox {
       .map((tool) => {
         const names: string[] = [];
         const source = tool.path.replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), "([^/]+)"));
-        return { tool, pattern: new RegExp(`^${source}$`), names, literals: tool.path.split("/").filter((s) => s && !s.startsWith("{")).length };
+        const handler = statefulHandlers[endpointKey(tool.method, tool.path)] ?? this.generic;
+        return { tool, pattern: new RegExp(`^${source}$`), names, literals: tool.path.split("/").filter((s) => s && !s.startsWith("{")).length, handler };
       })
       .sort((a, b) => b.literals - a.literals);
   }
@@ -71,7 +79,9 @@ export class Sandbox {
   readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const request = input instanceof Request ? input : new Request(input, init);
     const answer = await this.handle(request);
-    const headers = new Headers({ "x-zm-trackingid": `sandbox-${this.state.rng.toString(16)}`, ...(answer.headers ?? {}) });
+    // Zoom's format, with a fresh ID per response as Zoom gives.
+    const headers = new Headers({ "x-zm-trackingid": `v=2.0;clid=sandbox;rid=SANDBOX_${randomBytes(16).toString("hex")}`, ...(answer.headers ?? {}) });
+    if (answer.example) headers.set(SANDBOX_EXAMPLE_HEADER, "example");
     if (answer.body !== undefined) headers.set("content-type", "application/json");
     return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), { status: answer.status, headers });
   };
@@ -86,6 +96,9 @@ export class Sandbox {
     const webinar = s.webinars[0];
     const onWebinar = tool.path.startsWith("/webinars/") || tool.path.startsWith("/past_webinars/");
     const recorded = tool.path.includes("/recordings") || tool.path.startsWith("/past_meetings/");
+    const onRoleMembers = tool.path.startsWith("/roles/{roleId}/members");
+    const admin = s.users.find((u) => u.role_id === "1");
+    const queue = tool.path.startsWith("/phone/call_queues/") ? (s.callQueues[0] as { id: string; members: string[] } | undefined) : undefined;
     return {
       userId: "me",
       meetingId: String(recorded ? (s.pastMeetings[0]?.id ?? "") : (review?.id ?? "")),
@@ -94,9 +107,16 @@ export class Sandbox {
       registrantId: String((onWebinar ? webinar?.registrants[0]?.id : review?.registrants[0]?.id) ?? ""),
       panelistId: String(webinar?.panelists?.[0]?.id ?? ""),
       groupId: String(s.groups[0]?.id ?? ""),
-      roleId: String(s.roles[0]?.id ?? ""),
+      // A role member must hold a role other than Owner or Member to be removable: the admin.
+      // A custom role otherwise, which can be changed and deleted.
+      roleId: String((onRoleMembers ? s.roles.find((r) => r.id === admin?.role_id) : (s.roles.find((r) => !["0", "1", "2"].includes(String(r.id))) ?? s.roles[0]))?.id ?? ""),
       fieldId: String(s.trackingFields[0]?.id ?? ""),
       recordingId: String((s.recordings[0]?.recording_files as Array<{ id: string }> | undefined)?.[0]?.id ?? ""),
+      memberId: String((tool.path.startsWith("/groups/") ? (s.groups[0]?.members as string[] | undefined)?.[0] : queue ? queue.members[0] : admin?.id) ?? ""),
+      callQueueId: String(queue?.id ?? ""),
+      siteId: String(s.phoneSites[0]?.id ?? ""),
+      roomId: String(s.rooms[0]?.id ?? ""),
+      locationId: String(s.roomLocations[s.roomLocations.length - 1]?.id ?? ""),
     };
   }
 
@@ -109,7 +129,8 @@ export class Sandbox {
     const method = request.method.toUpperCase();
     const match = this.match(method, path);
     if (!match) return { status: 404, body: { code: 404, message: `No such endpoint in the Zoom API: ${method} ${path}.` } };
-    const { tool, params } = match;
+    const { route, params } = match;
+    const { tool } = route;
 
     let body: unknown;
     const type = request.headers.get("content-type") ?? "";
@@ -128,11 +149,10 @@ export class Sandbox {
       const now = this.now();
       const ctx = { state: this.state, rng: new Rng(this.state.rng), now };
       if (this.limiter) {
-        const writer = WRITES_COUNTED_PER_USER.has(tool.name) ? (params.userId ?? this.hostOf(params.meetingId ?? params.webinarId)) : undefined;
+        const writer = WRITES_COUNTED_PER_USER.has(endpointKey(tool.method, tool.path)) ? (params.userId ?? this.hostOf(params.meetingId ?? params.webinarId)) : undefined;
         this.limiter.check((tool.rateLimit ?? "Medium") as RateLimitLabel, now, writer);
       }
-      const handler = statefulHandlers[tool.name] ?? this.generic;
-      const answer = handler({ tool, params, query: Object.fromEntries(url.searchParams), body }, ctx);
+      const answer = route.handler({ tool, params, query: Object.fromEntries(url.searchParams), body }, ctx);
       this.state.rng = ctx.rng.position;
       if (method !== "GET" && answer.status < 300) this.save();
       return answer;
@@ -144,14 +164,14 @@ export class Sandbox {
     }
   }
 
-  private match(method: string, path: string): { tool: ToolSpec; params: Record<string, string> } | undefined {
+  private match(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
     for (const route of this.routes) {
       if (route.tool.method !== method) continue;
       const m = route.pattern.exec(path);
       if (!m) continue;
       const params: Record<string, string> = {};
       route.names.forEach((name, i) => (params[name] = decodeParam(m[i + 1]!)));
-      return { tool: route.tool, params };
+      return { route, params };
     }
     return undefined;
   }
@@ -164,9 +184,10 @@ export class Sandbox {
   private load(): SandboxState {
     const { statePath, seed } = this.options;
     if (statePath && existsSync(statePath)) {
-      const loaded = JSON.parse(readFileSync(statePath, "utf8")) as SandboxState;
-      if (loaded.version !== 1) throw new Error(`${statePath} is not a zoom-mcp sandbox state (version ${String(loaded.version)}); delete it or pick another file.`);
-      return loaded;
+      const loaded = JSON.parse(readFileSync(statePath, "utf8")) as Omit<SandboxState, "version"> & { version: number };
+      if (loaded.version === STATE_VERSION) return loaded as SandboxState;
+      if (loaded.version === 1) return upgradeFromV1(loaded);
+      throw new Error(`${statePath} is not a zoom-mcp sandbox state this version reads (version ${String(loaded.version)}); delete it or pick another file.`);
     }
     return seedState(seed ?? DEFAULT_SEED);
   }
@@ -185,4 +206,16 @@ export class Sandbox {
 function decodeParam(raw: string): string {
   const once = decodeURIComponent(raw);
   return /%2F|%2B|%3D/i.test(once) ? decodeURIComponent(once) : once;
+}
+
+/**
+ * Version 1 had no phone, rooms or user settings: they start from the same seed's data, with phone
+ * profiles only for users that still exist. Everything version 1 kept stays as it was.
+ */
+function upgradeFromV1(old: Omit<SandboxState, "version">): SandboxState {
+  const fresh = seedState(old.seed);
+  const ids = new Set(old.users.map((u) => u.id));
+  const phoneUsers = Object.fromEntries(Object.entries(fresh.phoneUsers).filter(([id]) => ids.has(id)));
+  const callQueues = fresh.callQueues.map((q) => ({ ...q, members: (q.members as string[]).filter((id) => ids.has(id)) }));
+  return { ...old, version: STATE_VERSION, userSettings: {}, phoneSites: fresh.phoneSites, phoneUsers, callQueues, rooms: fresh.rooms, roomLocations: fresh.roomLocations, rng: Math.max(old.rng, fresh.rng) };
 }

@@ -1,15 +1,17 @@
-/** The sandbox's starting data: a few users, meetings, a webinar, a past meeting and its recording. */
-import { Rng, type Json, type MeetingRecord, type PastMeetingRecord, type SandboxState } from "./state.js";
+/**
+ * The sandbox's starting data: a few users in a group, meetings, a webinar, a past meeting and its
+ * recording, a phone site with two phone users and a call queue, and a Zoom Room in a building.
+ */
+import { Rng, STATE_VERSION, type Json, type MeetingRecord, type PastMeetingRecord, type PhoneUserRecord, type SandboxState } from "./state.js";
+import { iso, startTimeOf } from "./time.js";
+
+export { iso };
 
 export const DEFAULT_SEED = 42;
 /** The fixed "now" of the starting data, so a seed always gives the same world. */
 const EPOCH = Date.parse("2026-01-05T15:00:00Z");
 
-export function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
-export function newUser(rng: Rng, fields: { email: string; first_name: string; last_name: string; type?: number; role_id?: string }, now: number): Json {
+export function newUser(rng: Rng, fields: { email: string; first_name: string; last_name: string; type?: number; role_id?: string; status?: string }, now: number): Json {
   return {
     id: rng.id(),
     first_name: fields.first_name,
@@ -24,7 +26,7 @@ export function newUser(rng: Rng, fields: { email: string; first_name: string; l
     created_at: iso(now),
     last_login_time: iso(now),
     language: "en-US",
-    status: "active",
+    status: fields.status ?? "active",
     role_id: fields.role_id ?? "2",
   };
 }
@@ -65,7 +67,9 @@ export function newMeeting(rng: Rng, host: Json, body: Json, now: number, kind: 
     registrant_questions: { questions: [{ field_name: "last_name", required: true }], custom_questions: [] },
     ...(kind === "webinar" ? { panelists: [] } : {}),
   };
-  if (type !== 1 && type !== 3) record.start_time = typeof body.start_time === "string" ? body.start_time : iso(now + 3_600_000);
+  // Instant meetings start now; scheduled ones without a time start now too (Zoom's rule); 3 and 6 have no fixed time.
+  if (type === 1) record.start_time = iso(now);
+  else if (type !== 3 && type !== 6) record.start_time = startTimeOf(typeof body.start_time === "string" ? body.start_time : iso(now), record.timezone, now, kind);
   if (body.recurrence) record.recurrence = body.recurrence as Json;
   return record;
 }
@@ -129,22 +133,80 @@ export function seedState(seed = DEFAULT_SEED): SandboxState {
     ],
   };
 
+  const groups = [{ id: rng.id(), name: "Engineering", members: [owner.id, admin.id] }];
+  const trackingFields = [{ id: rng.id(), field: "Cost center", required: false, visible: true, recommended_values: ["R&D", "Sales"] }];
+
+  const site = { id: rng.id(), name: "Main Site", site_code: 1, short_extension: { length: 3 }, country: { code: "US", name: "United States" }, main_auto_receptionist: { id: rng.id(), name: "Main Auto Receptionist", extension_number: 100 } };
+  const branch = { id: rng.id(), name: "Branch Site", site_code: 2, short_extension: { length: 3 }, country: { code: "US", name: "United States" }, main_auto_receptionist: { id: rng.id(), name: "Branch Auto Receptionist", extension_number: 150 } };
+  const phoneUsers: Record<string, PhoneUserRecord> = {};
+  for (const [user, extension] of [[owner, 101], [admin, 102]] as const) phoneUsers[String(user.id)] = newPhoneUser(rng, user, site.id, extension);
+  const callQueues = [{ id: rng.id(), extension_id: rng.id(), name: "Support", extension_number: 200, site_id: site.id, status: "active", description: "First-line support", cost_center: "", department: "", members: [String(admin.id)] }];
+
+  const country = { id: rng.id(), name: "United States", type: "country", parent_location_id: "", basic: { name: "United States", description: "", timezone: "America/New_York", address: "" } };
+  const building = { id: rng.id(), name: "HQ", type: "building", parent_location_id: country.id, basic: { name: "HQ", description: "Head office", timezone: "America/New_York", address: "1 Main Street" } };
+  const room = newRoom(rng, { name: "Board Room", location_id: building.id, type: "ZoomRoom" });
+  const auditor = { id: rng.id(), name: "Auditor", description: "Reads reports", type: "common", privileges: ["Report:Read"] };
+
   return {
-    version: 1,
+    version: STATE_VERSION,
     seed,
-    rng: rng.position,
     accountId: "sandbox-account",
     users: [owner, admin, member],
     meetings: [standup, review, oneOnOne],
     webinars: [webinar],
     pastMeetings: [past],
     recordings: [recording],
-    groups: [{ id: rng.id(), name: "Engineering", total_members: 2, members: [owner.id, admin.id] }],
+    groups,
     roles: [
-      { id: "0", name: "Owner", description: "Account owner", total_members: 1 },
-      { id: "1", name: "Admin", description: "Account administrator", total_members: 1 },
-      { id: "2", name: "Member", description: "Account member", total_members: 1 },
+      { id: "0", name: "Owner", description: "Account owner", type: "common" },
+      { id: "1", name: "Admin", description: "Account administrator", type: "common" },
+      { id: "2", name: "Member", description: "Account member", type: "common" },
+      auditor,
     ],
-    trackingFields: [{ id: rng.id(), field: "Cost center", required: false, visible: true, recommended_values: ["R&D", "Sales"] }],
+    trackingFields,
+    userSettings: {},
+    phoneSites: [site, branch],
+    phoneUsers,
+    callQueues,
+    rooms: [room],
+    roomLocations: [country, building],
+    // Last, so it counts every ID drawn above.
+    rng: rng.position,
+  };
+}
+
+export function newPhoneUser(rng: Rng, user: Json, siteId: string, extension: number): PhoneUserRecord {
+  return { id: String(user.id), phone_user_id: rng.id(), extension_id: rng.id(), extension_number: extension, site_id: siteId, status: "activate", department: "", cost_center: "", phone_numbers: [], calling_plans: [{ type: 200, name: "Unlimited Regional" }] };
+}
+
+export function newRoom(rng: Rng, fields: Json): Json {
+  const id = rng.id();
+  return {
+    id,
+    room_id: id,
+    name: String(fields.name ?? "Zoom Room"),
+    type: String(fields.type ?? "ZoomRoom"),
+    location_id: String(fields.location_id ?? ""),
+    status: "Offline",
+    activation_code: `${rng.digits(4)}-${rng.digits(4)}-${rng.digits(4)}-${rng.digits(4)}`,
+    tag_ids: (fields.tag_ids as string[] | undefined) ?? [],
+    ...(fields.calendar_resource_id ? { calendar_resource_id: fields.calendar_resource_id } : {}),
+    ...(fields.user_id ? { user_id: fields.user_id } : {}),
+    basic: { display_name: String(fields.name ?? "Zoom Room"), hide_room_in_contacts: false, support_email: "", support_phone: "", room_passcode: rng.digits(6), capacity: 0 },
+    device: {},
+    setup: {},
+  };
+}
+
+/** A user's settings as Zoom starts them: the common switches an agent reads and changes. */
+export function defaultUserSettings(): Json {
+  return {
+    schedule_meeting: { host_video: false, participants_video: false, join_before_host: false, use_pmi_for_scheduled_meetings: false, use_pmi_for_instant_meetings: false, require_password_for_scheduling_new_meetings: true, audio_type: "both", personal_meeting: true },
+    in_meeting: { chat: true, private_chat: true, auto_saving_chat: false, file_transfer: true, screen_sharing: true, who_can_share_screen: "host", annotation: true, whiteboard: true, breakout_room: false, waiting_room: true, polling: true, closed_caption: true, remote_control: true, non_verbal_feedback: false, virtual_background: true },
+    email_notification: { jbh_reminder: true, cancel_meeting_reminder: true, alternative_host_reminder: true, schedule_for_reminder: true, cloud_recording_available_reminder: true },
+    recording: { local_recording: true, cloud_recording: true, auto_recording: "none", record_speaker_view: true, record_gallery_view: false, record_audio_file: true, save_chat_text: true, show_timestamp: true, auto_delete_cmr: false, auto_delete_cmr_days: 30 },
+    telephony: { third_party_audio: false, audio_conference_info: "", show_international_numbers_link: true },
+    feature: { meeting_capacity: 100, large_meeting: false, webinar: false, zoom_phone: false },
+    profile: { recording_storage_location: { allowed_values: ["US"], value: "US" } },
   };
 }

@@ -30,6 +30,8 @@ export interface MeetingRecord extends Json {
   registrant_questions: { questions: Json[]; custom_questions: Json[] };
   /** Webinars only. */
   panelists?: Json[];
+  /** Occurrences (by occurrence_id) deleted from a recurring series. */
+  deleted_occurrences?: string[];
 }
 
 export interface PastMeetingRecord extends Json {
@@ -45,9 +47,21 @@ export interface PastMeetingRecord extends Json {
   polls: Json[];
 }
 
+/** A user's Zoom Phone profile; the name and email come from the user. */
+export interface PhoneUserRecord extends Json {
+  id: string;
+  phone_user_id: string;
+  extension_id: string;
+  extension_number: number;
+  site_id: string;
+  status: string;
+}
+
+export const STATE_VERSION = 2;
+
 export interface SandboxState {
-  /** Bumped when the shape changes, so an old saved file is refused with a clear message. */
-  version: 1;
+  /** Bumped when the shape changes; older files are upgraded on load, unknown ones refused. */
+  version: typeof STATE_VERSION;
   seed: number;
   /** PRNG position, so IDs stay deterministic across save and reload. */
   rng: number;
@@ -57,9 +71,20 @@ export interface SandboxState {
   webinars: MeetingRecord[];
   pastMeetings: PastMeetingRecord[];
   recordings: Json[];
+  /** Groups; `members` holds user IDs, and the first group a user joins is their primary one. */
   groups: Json[];
+  /** Roles; a user's role is `role_id` on the user. */
   roles: Json[];
   trackingFields: Json[];
+  /** Each user's settings by user ID, created from the defaults on first read or change. */
+  userSettings: Record<string, Json>;
+  phoneSites: Json[];
+  /** Zoom Phone profiles by user ID: only these users are phone users. */
+  phoneUsers: Record<string, PhoneUserRecord>;
+  /** Call queues; `members` holds user IDs, `manager_id` one of them. */
+  callQueues: Json[];
+  rooms: Json[];
+  roomLocations: Json[];
 }
 
 /** mulberry32: small, fast and deterministic; the state keeps its position. */
