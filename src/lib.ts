@@ -1,0 +1,40 @@
+/**
+ * The library entry point (`import { createServer } from "zoom-mcp"`): the same server the CLI runs,
+ * for embedding in your own process. It reads no environment and opens no port: pass settings in,
+ * connect the returned server to any MCP transport.
+ *
+ * @example
+ * import { createServer } from "zoom-mcp";
+ * import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+ * const server = createServer({ sandbox: "1", toolsets: "meetings" });
+ * await server.connect(new StdioServerTransport());
+ */
+import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { createApp } from "./app.js";
+import { configInputFromEnv, parseConfig, type ConfigInput } from "./config.js";
+import { createLogger, type Logger } from "./logger.js";
+
+export { ConfigError, configInputFromEnv, parseConfig, SETTINGS, type Config, type ConfigInput, type Setting, type SettingKey } from "./config.js";
+export type { Logger } from "./logger.js";
+export { VERSION } from "./version.js";
+
+export interface CreateServerOptions {
+  /** Where logs go (pino). @default a silent logger */
+  readonly logger?: Logger;
+  /** Replaces global fetch for the Zoom API and OAuth calls (a proxy, a test double). */
+  readonly fetch?: typeof fetch;
+}
+
+/**
+ * A new MCP server for one client connection. `settings` take the same raw values as the flags and
+ * environment variables (see SETTINGS; e.g. `{ accountId, clientId, clientSecret, toolsets: "all" }`),
+ * and are validated the same way: a bad value throws a ConfigError naming the setting.
+ * `createServer(configInputFromEnv(process.env))` reads the environment like the CLI does.
+ */
+export function createServer(settings: ConfigInput = {}, options: CreateServerOptions = {}): Server {
+  const app = createApp(parseConfig(settings), options.logger ?? createLogger("silent"), options.fetch ? { fetch: options.fetch } : {});
+  return app.newServer();
+}
+
+/** The settings the CLI would read from this environment. */
+export const settingsFromEnv = configInputFromEnv;
