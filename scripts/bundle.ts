@@ -79,17 +79,15 @@ export function buildManifest(): Record<string, unknown> {
 /** Files a running server never reads: type declarations, source maps, Markdown. */
 const RUNTIME_ONLY_SKIPS = /\.(d\.[cm]?ts|map|md)$/;
 
-/** node_modules paths of the production dependency tree, as npm resolved it; nested copies ride with their parent. */
+/** node_modules paths of the production dependency tree, as the lock file resolved it (dev-only entries left out). */
 function productionPackages(): string[] {
-  const r = spawnSync("npm", ["ls", "--omit=dev", "--all", "--parseable"], { cwd: ROOT, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`npm ls failed: ${r.stderr}`);
-  const paths = r.stdout
-    .split("\n")
-    .filter(Boolean)
-    .map((p) => relative(ROOT, p))
-    .filter((p) => p.startsWith(`node_modules${sep}`))
-    .sort();
-  return paths.filter((p, i) => !paths.slice(0, i).some((q) => p.startsWith(q + sep)));
+  const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as {
+    packages: Record<string, { dev?: boolean; devOptional?: boolean; optional?: boolean }>;
+  };
+  return Object.entries(lock.packages)
+    .filter(([path, entry]) => path.startsWith("node_modules/") && !entry.dev && !entry.devOptional)
+    .map(([path]) => path)
+    .filter((path) => existsSync(join(ROOT, path))); // an optional dependency for another platform is absent
 }
 
 export function buildBundle(out: string): { file: string; bytes: number; unpackedBytes: number } {
@@ -101,8 +99,14 @@ export function buildBundle(out: string): { file: string; bytes: number; unpacke
     const { name, version, description, license, engines, dependencies } = pkg;
     writeFileSync(join(stage, "package.json"), `${JSON.stringify({ name, version, description, license, type: "module", engines, dependencies }, null, 2)}\n`);
     for (const path of productionPackages()) {
+      // Each entry is copied without its nested node_modules: nested production entries are entries of their own.
+      const nested = join(ROOT, path, "node_modules");
       mkdirSync(dirname(join(stage, path)), { recursive: true });
-      cpSync(join(ROOT, path), join(stage, path), { recursive: true, dereference: true, filter: (src) => !RUNTIME_ONLY_SKIPS.test(src) });
+      cpSync(join(ROOT, path), join(stage, path), {
+        recursive: true,
+        dereference: true,
+        filter: (src) => !RUNTIME_ONLY_SKIPS.test(src) && src !== nested && !src.startsWith(nested + sep),
+      });
     }
     writeFileSync(join(stage, "manifest.json"), `${JSON.stringify(buildManifest(), null, 2)}\n`);
     const unpackedBytes = du(stage);

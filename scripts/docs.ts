@@ -1,16 +1,28 @@
 /**
- * Generated documentation: the README's configuration table, between `<!-- config:start -->` and
- * `<!-- config:end -->`, from the settings table in src/config.ts. `npm run docs` rewrites it; a test
- * fails when it is stale.
+ * Generated documentation. `npm run docs` (after a build) rewrites:
+ * - docs/tools.md: per toolset a one-line description (scripts/toolsets.json, our words) and its tools; per
+ *   tool its endpoint, scopes, rate-limit label and parameters;
+ * - the README's generated regions, each between `<!-- NAME:start -->` and `<!-- NAME:end -->`: `config` (the
+ *   settings table in src/config.ts), `scopes` (per profile and toolset) and `limits` (retry and size limits).
+ * Tool facts are read the way a user sees them, from the built server: `zoom-mcp tools --json` (toolset,
+ * endpoint, scopes, rate-limit label) and tools/list through an MCP client (descriptions, input schemas).
+ * A test fails when any of it is stale.
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defaultText } from "../src/cli.js";
-import { GROUPS, SETTING_KEYS, SETTINGS, type Setting } from "../src/config.js";
+import { GROUPS, parseConfig, SETTING_KEYS, SETTINGS, type Setting } from "../src/config.js";
+import { defaultRetryPolicy } from "../src/http/policy.js";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const README = join(ROOT, "README.md");
+export const TOOLS_MD = join(ROOT, "docs", "tools.md");
+const ENTRY = join(ROOT, "dist", "index.js");
 
 /** A generated region of a Markdown file: everything between its two markers. */
 export interface Region {
@@ -47,7 +59,199 @@ export function renderConfigTable(): string {
   return lines.join("\n");
 }
 
-export const README_REGIONS: Region[] = [{ name: "config", render: renderConfigTable }];
+/** One tool as a user of the built server sees it. */
+export interface ToolFacts {
+  readonly name: string;
+  readonly title: string;
+  readonly toolset: string;
+  readonly method: string;
+  readonly path: string;
+  readonly scopes: readonly string[];
+  readonly rateLimit: string | null;
+  readonly legacy: boolean;
+  readonly readOnly: boolean;
+  readonly description: string;
+  readonly inputSchema: Tool["inputSchema"];
+}
+
+export interface Facts {
+  readonly tools: readonly ToolFacts[];
+  /** Endpoint tools of the default profile (no flags). */
+  readonly defaultProfile: readonly string[];
+  readonly toolsetDocs: Readonly<Record<string, string>>;
+}
+
+interface ListingRow {
+  name: string;
+  title: string;
+  toolset: string;
+  method: string;
+  path: string;
+  scopes: string[];
+  rateLimit: string | null;
+  legacy: boolean;
+}
+
+function toolsJson(args: string[]): ListingRow[] {
+  const r = spawnSync(process.execPath, [ENTRY, "tools", "--json", ...args], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" }, maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`zoom-mcp tools --json ${args.join(" ")} failed (run npm run build first):\n${r.stderr}`);
+  return JSON.parse(r.stdout) as ListingRow[];
+}
+
+let cached: Promise<Facts> | undefined;
+
+/** The tool facts from the built server (cached per process: a test and the script read them once). */
+export function loadFacts(): Promise<Facts> {
+  cached ??= (async () => {
+    const rows = toolsJson(["--toolsets", "all"]);
+    const defaultProfile = toolsJson([]).filter((r) => r.toolset !== "discovery").map((r) => r.name);
+    const client = new Client({ name: "zoom-mcp-docs", version: "1.0.0" });
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [ENTRY, "--toolsets", "all", "--sandbox"], env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "silent" }, stderr: "ignore" }));
+    const listed = new Map((await client.listTools()).tools.map((t) => [t.name, t]));
+    await client.close();
+    const tools = rows.map((row) => {
+      const tool = listed.get(row.name);
+      if (!tool) throw new Error(`${row.name} is in zoom-mcp tools but not in tools/list`);
+      return { ...row, readOnly: tool.annotations?.readOnlyHint === true, description: tool.description ?? "", inputSchema: tool.inputSchema };
+    });
+    const toolsetDocs = JSON.parse(readFileSync(join(ROOT, "scripts", "toolsets.json"), "utf8")) as Record<string, string>;
+    const missing = [...new Set(tools.map((t) => t.toolset))].filter((s) => !toolsetDocs[s]);
+    if (missing.length > 0) throw new Error(`scripts/toolsets.json has no description for: ${missing.join(", ")}`);
+    return { tools, defaultProfile, toolsetDocs };
+  })();
+  return cached;
+}
+
+/** A granular scope names an object (meeting:update:livestream:admin); a classic one does not (meeting:write:admin). */
+function isGranular(scope: string): boolean {
+  const parts = scope.split(":");
+  return parts.length >= 4 || (parts.length === 3 && !/^(admin|master)$/.test(parts[2]!));
+}
+
+/**
+ * The scope a Server-to-Server (admin) app adds for a tool: Zoom accepts any one of a tool's scopes, and new
+ * apps get granular scopes, so the granular admin one when there is one.
+ */
+export function appScope(scopes: readonly string[]): string | undefined {
+  const admin = (s: string) => s.endsWith(":admin");
+  const master = (s: string) => s.endsWith(":master");
+  return (
+    scopes.find((s) => isGranular(s) && admin(s)) ??
+    scopes.find((s) => isGranular(s) && master(s)) ??
+    scopes.find(isGranular) ??
+    scopes.find((s) => admin(s) || master(s)) ??
+    scopes[0]
+  );
+}
+
+function scopeList(tools: readonly ToolFacts[]): string {
+  const scopes = [...new Set(tools.flatMap((t) => appScope(t.scopes) ?? []))].sort();
+  return scopes.length ? scopes.map(code).join(", ") : "none";
+}
+
+export function renderScopes(facts: Facts): string {
+  const byName = new Map(facts.tools.map((t) => [t.name, t]));
+  const profile = facts.defaultProfile.map((n) => byName.get(n)!).filter(Boolean);
+  const sets = [...new Set(facts.tools.map((t) => t.toolset))];
+  const readOnly = profile.filter((t) => t.readOnly);
+  return [
+    "Each tool accepts any one of its scopes (all of them are in [docs/tools.md](docs/tools.md)); below is the granular",
+    "admin scope of each (`:master` where only a master account can call it), the kind a new Server-to-Server OAuth",
+    "app offers. Add the list for what you serve.",
+    "",
+    `**Default profile** (${profile.length} tools; the discovery tools need no scope of their own, but a tool called through`,
+    "`call_zoom_tool` needs that tool's scope):",
+    "",
+    scopeList(profile),
+    "",
+    `**Default profile, read-only** (\`--read-only\`, ${readOnly.length} tools): ${scopeList(readOnly)}`,
+    "",
+    "<details>",
+    "<summary>Scopes per toolset</summary>",
+    "",
+    "| toolset | scopes |",
+    "|---|---|",
+    ...sets.map((s) => `| \`${s}\` | ${scopeList(facts.tools.filter((t) => t.toolset === s))} |`),
+    "",
+    "</details>",
+  ].join("\n");
+}
+
+export function renderLimits(): string {
+  const policy = defaultRetryPolicy(parseConfig({}).maxRetries);
+  const seconds = (ms: number) => `${ms / 1000} s`;
+  return [
+    "| limit | default | set by |",
+    "|---|---|---|",
+    `| retries after the first attempt | ${policy.maxRetries} | \`${SETTINGS.maxRetries.env}\` |`,
+    `| first backoff step (doubles each retry, with jitter) | ${seconds(policy.baseDelayMs)} | fixed |`,
+    `| largest backoff step | ${seconds(policy.maxDelayMs)} | fixed |`,
+    `| longest \`Retry-After\` waited out (longer: the call fails and says when to retry) | ${seconds(policy.maxRetryAfterMs)} | fixed |`,
+    `| total waiting per call | ${seconds(policy.maxTotalWaitMs)} | fixed |`,
+    `| timeout of one attempt | ${seconds(parseConfig({}).timeoutMs)} | \`${SETTINGS.timeoutMs.env}\` |`,
+    `| server errors retried (GET, PUT, DELETE only) | ${[...policy.retryableStatuses].join(", ")} | fixed |`,
+  ].join("\n");
+}
+
+function typeOf(schema: Record<string, unknown>): string {
+  if (Array.isArray(schema.enum)) return schema.enum.map((v) => JSON.stringify(v)).join(" \\| ");
+  if (Array.isArray(schema.anyOf)) return (schema.anyOf as Record<string, unknown>[]).map(typeOf).join(" or ");
+  if (schema.type === "array") return `array of ${typeOf((schema.items as Record<string, unknown>) ?? {})}`;
+  return Array.isArray(schema.type) ? schema.type.join(" or ") : String(schema.type ?? "any");
+}
+
+const oneLine = (text: string) => text.replace(/\s+/g, " ").trim().replace(/\|/g, "\\|");
+
+export function renderToolsMd(facts: Facts): string {
+  const sets = [...new Set(facts.tools.map((t) => t.toolset))];
+  const lines = [
+    "# zoom-mcp tools",
+    "",
+    "<!-- Generated by scripts/docs.ts from the built server. Do not edit by hand: run npm run docs. -->",
+    "",
+    `${facts.tools.length} tools in ${sets.length} toolsets. Serve a toolset with \`--toolsets ID\` (or \`ZOOM_TOOLSETS\`); see the`,
+    "README for profiles, and for which scopes to add to a Server-to-Server OAuth app (a tool accepts any one of its",
+    "scopes). The rate-limit label says which of Zoom's per-second buckets a call counts against.",
+    "",
+    "| toolset | tools | what it covers |",
+    "|---|---:|---|",
+    `| \`default\` | ${facts.defaultProfile.length} + 3 discovery | ${facts.toolsetDocs.default} |`,
+    `| \`discovery\` | 3 | ${facts.toolsetDocs.discovery} |`,
+    ...sets.map((s) => `| [\`${s}\`](#${s}) | ${facts.tools.filter((t) => t.toolset === s).length} | ${facts.toolsetDocs[s]} |`),
+    "",
+    `The default profile's endpoint tools: ${facts.defaultProfile.map(code).join(", ")}.`,
+    "",
+  ];
+  for (const s of sets) {
+    lines.push(`## ${s}`, "", facts.toolsetDocs[s]!, "");
+    for (const t of facts.tools.filter((x) => x.toolset === s)) {
+      lines.push(`### ${t.name}`, "", `${t.title}.${t.legacy ? " Gone from Zoom's current API reference: Zoom may have retired it." : ""}`, "");
+      lines.push(`- Endpoint: \`${t.method} ${t.path}\`${t.readOnly ? " (read-only)" : ""}`);
+      lines.push(`- Scopes (any one): ${t.scopes.length ? t.scopes.map(code).join(", ") : "none listed"}`);
+      lines.push(`- Rate-limit label: ${t.rateLimit ?? "not labelled"}`, "");
+      const props = (t.inputSchema.properties ?? {}) as Record<string, Record<string, unknown>>;
+      const required = new Set(t.inputSchema.required ?? []);
+      const names = Object.keys(props);
+      if (names.length === 0) {
+        lines.push("No parameters.", "");
+        continue;
+      }
+      lines.push("| parameter | type | required | description |", "|---|---|---|---|");
+      for (const name of names) {
+        const p = props[name]!;
+        lines.push(`| \`${name}\` | ${oneLine(typeOf(p))} | ${required.has(name) ? "yes" : ""} | ${oneLine(String(p.description ?? ""))} |`);
+      }
+      lines.push("");
+    }
+  }
+  return `${lines.join("\n").trimEnd()}\n`;
+}
+
+export const README_REGIONS: Region[] = [
+  { name: "config", render: renderConfigTable },
+  { name: "scopes", render: async () => renderScopes(await loadFacts()) },
+  { name: "limits", render: renderLimits },
+];
 
 /** README text with every generated region fresh. */
 export async function freshReadme(readme: string): Promise<string> {
@@ -56,7 +260,12 @@ export async function freshReadme(readme: string): Promise<string> {
   return text;
 }
 
+export async function freshToolsMd(): Promise<string> {
+  return renderToolsMd(await loadFacts());
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   writeFileSync(README, await freshReadme(readFileSync(README, "utf8")));
-  process.stderr.write("docs: README generated sections updated.\n");
+  writeFileSync(TOOLS_MD, await freshToolsMd());
+  process.stderr.write("docs: README generated sections and docs/tools.md updated.\n");
 }
