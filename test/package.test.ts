@@ -70,11 +70,17 @@ describe("the npm package", () => {
 
   it("is a library with types: createServer from the exports map", () => {
     const source = [
-      'import { createServer, SETTINGS, type ConfigInput } from "zoom-mcp";',
+      'import { Client } from "@modelcontextprotocol/sdk/client/index.js";',
+      'import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";',
+      'import { createServer, loadCatalog, SETTINGS, type ConfigInput } from "zoom-mcp";',
       'const settings: ConfigInput = { sandbox: "1", toolsets: "meetings" };',
-      "const server = createServer(settings);",
-      'if (typeof server.connect !== "function" || !SETTINGS.accountId.env) throw new Error("bad export");',
-      'process.stdout.write("ok");',
+      "const server = await createServer(settings, { catalog: loadCatalog() });",
+      "const [a, b] = InMemoryTransport.createLinkedPair();",
+      'const client = new Client({ name: "embedder", version: "1.0.0" });',
+      "await Promise.all([server.connect(a), client.connect(b)]);",
+      "const { tools } = await client.listTools();",
+      "await client.close();",
+      'process.stdout.write(`${SETTINGS.accountId.env} ${tools.length} ${tools.some((t) => t.name === "get_meeting")}`);',
       "",
     ].join("\n");
     writeFileSync(join(project, "check.ts"), source);
@@ -83,6 +89,6 @@ describe("the npm package", () => {
     expect(tsc.status, tsc.stdout + tsc.stderr).toBe(0);
     const run = spawnSync(process.execPath, ["check.mjs"], { cwd: project, env: env(), encoding: "utf8" });
     expect(run.stderr).toBe("");
-    expect(run.stdout).toBe("ok");
+    expect(run.stdout).toMatch(/^ZOOM_ACCOUNT_ID \d+ true$/);
   });
 });
