@@ -185,6 +185,11 @@ function stateArgs(endpoint: string, s: SandboxState): Record<string, unknown> {
       return { name: "Helpdesk" };
     case "PUT /rooms/{roomId}/location":
       return { location_id: s.roomLocations[1]!.id };
+    case "GET /rooms/{id}/settings":
+    case "PATCH /rooms/{id}/settings":
+    case "GET /rooms/locations/{locationId}/settings":
+    case "PATCH /rooms/locations/{locationId}/settings":
+      return { setting_type: "meeting" };
     case "POST /rooms/locations":
       return { name: "Canada" };
     case "PUT /rooms/locations/{locationId}/location":

@@ -144,7 +144,19 @@ const groups: HandlerTable = {
     return noContent();
   },
   "DELETE /groups/{groupId}": (req, ctx) => {
-    remove(ctx.state.groups, findGroup(ctx, req.params.groupId!));
+    const group = findGroup(ctx, req.params.groupId!);
+    remove(ctx.state.groups, group);
+    delete ctx.state.groupSettings?.[String(group.id)];
+    return noContent();
+  },
+  "GET /groups/{groupId}/settings": (req, ctx) => ok(groupSettingsOf(ctx, findGroup(ctx, req.params.groupId!)).settings),
+  "PATCH /groups/{groupId}/settings": (req, ctx) => {
+    merge(groupSettingsOf(ctx, findGroup(ctx, req.params.groupId!)).settings, bodyOf(req));
+    return noContent();
+  },
+  "GET /groups/{groupId}/lock_settings": (req, ctx) => ok(groupSettingsOf(ctx, findGroup(ctx, req.params.groupId!)).lock),
+  "PATCH /groups/{groupId}/lock_settings": (req, ctx) => {
+    merge(groupSettingsOf(ctx, findGroup(ctx, req.params.groupId!)).lock, bodyOf(req));
     return noContent();
   },
   "GET /groups/{groupId}/members": (req, ctx) => {
@@ -185,6 +197,17 @@ const groups: HandlerTable = {
     return noContent();
   },
 };
+
+/** A group's settings start as a user's defaults; its lock settings lock nothing. */
+function groupSettingsOf(ctx: HandlerContext, group: Json): { settings: Json; lock: Json } {
+  const all = (ctx.state.groupSettings ??= {});
+  return (all[String(group.id)] ??= { settings: defaultUserSettings(), lock: unlocked(defaultUserSettings()) });
+}
+
+function unlocked(settings: Json): Json {
+  return Object.fromEntries(Object.entries(settings).map(([section, values]) => [section, Object.fromEntries(Object.keys(values as Json).map((k) => [k, false]))]));
+}
+
 
 function memberOf(ctx: HandlerContext, group: Json, memberId: string): Json {
   const user = lookupUser(ctx, memberId);

@@ -116,6 +116,7 @@ export class Sandbox {
       callQueueId: String(queue?.id ?? ""),
       siteId: String(s.phoneSites[0]?.id ?? ""),
       roomId: String(s.rooms[0]?.id ?? ""),
+      ...(tool.path.startsWith("/rooms/{id}") ? { id: String(s.rooms[0]?.id ?? "") } : {}),
       locationId: String(s.roomLocations[s.roomLocations.length - 1]?.id ?? ""),
     };
   }

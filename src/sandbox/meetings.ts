@@ -180,6 +180,12 @@ const meetingOnly: HandlerTable = {
     m.livestream_status = { status: body.action === "start" ? "started" : "stopped", ...(body.settings ? { settings: body.settings as Json } : {}) };
     return noContent();
   },
+  "POST /meetings/{meetingId}/batch_polls": (req, ctx) => {
+    const m = findMeeting(ctx, req.params.meetingId!);
+    const polls = ((bodyOf(req).polls as Body[] | undefined) ?? []).map((p) => ({ id: ctx.rng.id(), status: "notstart", anonymous: false, poll_type: 1, ...p }));
+    m.polls.push(...polls);
+    return created({ polls });
+  },
   "DELETE /meetings/{meetingId}/registrants/{registrantId}": (req, ctx) => {
     const m = findMeeting(ctx, req.params.meetingId!);
     remove(m.registrants, findIn(m.registrants, req.params.registrantId!, "Registrant"));
@@ -201,6 +207,22 @@ const webinarOnly: HandlerTable = {
     const w = findMeeting(ctx, req.params.webinarId!, "webinar");
     remove(w.panelists!, findIn(w.panelists, req.params.panelistId!, "Panelist"));
     return noContent();
+  },
+  "GET /webinars/{webinarId}/registrants/{registrantId}": (req, ctx) => ok(findIn(findMeeting(ctx, req.params.webinarId!, "webinar").registrants, req.params.registrantId!, "Registrant")),
+  "DELETE /webinars/{webinarId}/registrants/{registrantId}": (req, ctx) => {
+    const w = findMeeting(ctx, req.params.webinarId!, "webinar");
+    remove(w.registrants, findIn(w.registrants, req.params.registrantId!, "Registrant"));
+    return noContent();
+  },
+  "POST /webinars/{webinarId}/batch_registrants": (req, ctx) => {
+    const w = findMeeting(ctx, req.params.webinarId!, "webinar");
+    const body = bodyOf(req);
+    const added = ((body.registrants as Body[] | undefined) ?? []).map((r) => {
+      const answer = addRegistrant(ctx, w, r);
+      if (body.auto_approve === true) w.registrants.at(-1)!.status = "approved";
+      return { email: r.email, registrant_id: answer.registrant_id, join_url: answer.join_url };
+    });
+    return created({ registrants: added });
   },
   "DELETE /webinars/{webinarId}/panelists": (req, ctx) => {
     findMeeting(ctx, req.params.webinarId!, "webinar").panelists = [];

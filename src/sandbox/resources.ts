@@ -17,7 +17,7 @@ export interface StatefulResource {
 
 export const statefulResources: readonly StatefulResource[] = [
   { resource: "Users (status, email, type, settings)", handlers: userHandlers },
-  { resource: "Groups and group members", handlers: groupHandlers },
+  { resource: "Groups, group members and group settings", handlers: groupHandlers },
   { resource: "Roles and role members (a user's role)", handlers: roleHandlers },
   { resource: "Meetings (settings, occurrences, live stream, polls, registrants)", handlers: meetingHandlers },
   { resource: "Webinars (settings, occurrences, panelists, polls, registrants)", handlers: webinarHandlers },
@@ -27,8 +27,8 @@ export const statefulResources: readonly StatefulResource[] = [
   { resource: "Phone sites", handlers: phoneSiteHandlers },
   { resource: "Phone users", handlers: phoneUserHandlers },
   { resource: "Call queues, members and manager", handlers: callQueueHandlers },
-  { resource: "Zoom Rooms", handlers: roomHandlers },
-  { resource: "Zoom Rooms locations", handlers: roomLocationHandlers },
+  { resource: "Zoom Rooms and their settings", handlers: roomHandlers },
+  { resource: "Zoom Rooms locations and their settings", handlers: roomLocationHandlers },
 ];
 
 export const statefulHandlers: Readonly<Record<string, Handler>> = Object.assign({}, ...statefulResources.map((r) => r.handlers));

@@ -46,6 +46,44 @@ function checkLocation(ctx: HandlerContext, locationId: unknown): string {
   return String(findLocation(ctx, String(locationId)).id);
 }
 
+/** Which top-level sections each `setting_type` reads and writes. */
+const SETTING_TYPES: Record<string, readonly string[]> = {
+  meeting: ["zoom_rooms", "meeting_security"],
+  alert: ["client_alert", "notification"],
+  signage: ["digital_signage"],
+  scheduling_display: ["scheduling_display"],
+};
+
+function defaultRoomSettings(): Json {
+  return {
+    zoom_rooms: { auto_start_scheduled_meeting: false, auto_stop_scheduled_meeting: false, display_meeting_list: true, display_top_banner: true, hide_self_view: false, show_alert_before_meeting: true, upcoming_meeting_alert: true },
+    meeting_security: { encryption_type: "enhanced_encryption", auto_security: true, waiting_room: false },
+    client_alert: { detect_microphone_error_alert: true, detect_camera_error_alert: true, detect_network_error_alert: true },
+    notification: { audio_not_meet_usable_threshold: true, battery_low_and_not_charging: true, controller_scheduling_disconnected: true },
+    digital_signage: { enable_digital_signage: false, display_period: { start_displaying_content: 5, stop_displaying_content: 5 } },
+    scheduling_display: { show_meeting_topic: true, show_host_name: true },
+  };
+}
+
+/** The `setting_type` sections of a room's or location's settings, created from the defaults on first use. */
+function settingsSections(record: Json, settingType: string | undefined): { settings: Json; sections: readonly string[] } {
+  const sections = SETTING_TYPES[settingType ?? "meeting"];
+  if (!sections) throw validationFailed([{ field: "setting_type", message: `Invalid field: one of ${Object.keys(SETTING_TYPES).join(", ")}.` }]);
+  return { settings: (record.settings ??= defaultRoomSettings()) as Json, sections };
+}
+
+function readSettings(record: Json, settingType: string | undefined): Json {
+  const { settings, sections } = settingsSections(record, settingType);
+  return Object.fromEntries(sections.map((k) => [k, settings[k]]));
+}
+
+function writeSettings(record: Json, settingType: string | undefined, body: Body): void {
+  const { settings, sections } = settingsSections(record, settingType);
+  const outside = Object.keys(body).filter((k) => !sections.includes(k));
+  if (outside.length) throw validationFailed(outside.map((k) => ({ field: k, message: `Not a ${settingType ?? "meeting"} setting: pass setting_type for it.` })));
+  merge(settings, body);
+}
+
 const rooms: HandlerTable = {
   "GET /rooms": (req, ctx) => {
     const q = req.query;
@@ -87,6 +125,11 @@ const rooms: HandlerTable = {
     remove(ctx.state.rooms, findRoom(ctx, req.params.roomId!));
     return noContent();
   },
+  "GET /rooms/{id}/settings": (req, ctx) => ok(readSettings(findRoom(ctx, req.params.id!), req.query.setting_type)),
+  "PATCH /rooms/{id}/settings": (req, ctx) => {
+    writeSettings(findRoom(ctx, req.params.id!), req.query.setting_type, bodyOf(req));
+    return noContent();
+  },
   "PUT /rooms/{roomId}/location": (req, ctx) => {
     const room = findRoom(ctx, req.params.roomId!);
     const { location_id } = bodyOf(req);
@@ -120,6 +163,11 @@ const locations: HandlerTable = {
     delete basic.name;
     merge(location.basic as Json, basic);
     if (body.setup) merge((location.setup ??= {}) as Json, body.setup);
+    return noContent();
+  },
+  "GET /rooms/locations/{locationId}/settings": (req, ctx) => ok(readSettings(findLocation(ctx, req.params.locationId!), req.query.setting_type)),
+  "PATCH /rooms/locations/{locationId}/settings": (req, ctx) => {
+    writeSettings(findLocation(ctx, req.params.locationId!), req.query.setting_type, bodyOf(req));
     return noContent();
   },
   "PUT /rooms/locations/{locationId}/location": (req, ctx) => {

@@ -85,6 +85,8 @@ export interface SandboxState {
   callQueues: Json[];
   rooms: Json[];
   roomLocations: Json[];
+  /** Each group's settings and lock settings by group ID, created from the defaults on first use. */
+  groupSettings?: Record<string, { settings: Json; lock: Json }>;
 }
 
 /** mulberry32: small, fast and deterministic; the state keeps its position. */
