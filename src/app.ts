@@ -1,7 +1,7 @@
 /** Wiring: from a validated Config to the pieces a transport serves. No transport or process handling here. */
 import { createTokenProvider } from "./auth/index.js";
 import { StaticTokenProvider } from "./auth/static-token.js";
-import { DEFAULT_API_BASE_URL, type Config } from "./config.js";
+import { DEFAULT_API_BASE_URL, sourceOf, type Config } from "./config.js";
 import { ZoomClient } from "./http/client.js";
 import { defaultRetryPolicy } from "./http/policy.js";
 import type { Logger } from "./logger.js";
@@ -10,7 +10,11 @@ import type { Catalog } from "./catalog/load.js";
 import type { Sandbox } from "./sandbox/index.js";
 import type { ToolSpec } from "./tools/define.js";
 import { discoveryTools, type MetaTool } from "./tools/discovery.js";
-import { selectTools } from "./tools/select.js";
+import { DISCOVERY_TOOLS, selectTools, type Served } from "./tools/select.js";
+import type { FileAccess } from "./tools/files.js";
+import type { AccessToken, TokenProvider } from "./auth/index.js";
+import { CallTracker, notice } from "./transports/calls.js";
+import { limitsKey, narrow, validateLimits, type Limits } from "./transports/narrowing.js";
 
 export interface AppOverrides {
   /** Replaces global fetch for Zoom and OAuth calls (tests, the sandbox). */
@@ -26,7 +30,37 @@ export interface App {
   readonly deps: ServerDeps;
   /** The simulated Zoom, in sandbox mode. */
   readonly sandbox?: Sandbox;
-  newServer(): ReturnType<typeof createServer>;
+  /** Every running tool call, for draining on shutdown. */
+  readonly calls: CallTracker;
+  /** A server for one session; `limits` (a token's, a request's headers) can only narrow what the config serves. */
+  newServer(limits?: readonly Limits[]): ReturnType<typeof createServer>;
+  /** Throws NarrowingError when a limit names unknown toolsets or tools. */
+  checkLimits(limits: Limits, source: string): void;
+}
+
+/** Where file_path may read: over HTTP only from --upload-dir; over stdio from it or the working directory. */
+export function fileAccessFor(config: Config): FileAccess {
+  if (config.uploadDir) return { root: config.uploadDir };
+  if (config.transport === "http") return { disabledReason: `this HTTP server reads no local files unless its operator sets ${sourceOf("uploadDir")}` };
+  return { root: process.cwd() };
+}
+
+/** Tells the user of the current call when a new Zoom token was obtained (never the token). */
+class NoticingTokenProvider implements TokenProvider {
+  private last: string | undefined;
+  constructor(private readonly inner: TokenProvider, private readonly what: string) {}
+  async getToken(signal?: AbortSignal): Promise<AccessToken> {
+    const token = await this.inner.getToken(signal);
+    if (token.accessToken !== this.last) {
+      if (this.last !== undefined) notice("info", `Obtained a fresh Zoom access token (${this.what}).`);
+      else notice("debug", `Obtained a Zoom access token (${this.what}).`);
+      this.last = token.accessToken;
+    }
+    return token;
+  }
+  invalidate(token: string): boolean {
+    return this.inner.invalidate(token);
+  }
 }
 
 /**
@@ -52,7 +86,9 @@ export async function createApp(config: Config, catalog: Catalog, logger: Logger
     : undefined;
   const fetchImpl = sandbox?.fetch ?? overrides.fetch;
   const client = new ZoomClient({
-    auth: sandboxModule ? new StaticTokenProvider(sandboxModule.SANDBOX_TOKEN) : createTokenProvider(config, logger, fetchImpl),
+    auth: sandboxModule
+      ? new StaticTokenProvider(sandboxModule.SANDBOX_TOKEN)
+      : new NoticingTokenProvider(createTokenProvider(config, logger, fetchImpl), "Server-to-Server OAuth"),
     ...(sandboxModule ? { apiBaseUrl: sandboxModule.SANDBOX_API_BASE_URL } : config.apiBaseUrl ? { apiBaseUrl: config.apiBaseUrl } : {}),
     defaultApiBaseUrl: DEFAULT_API_BASE_URL,
     timeoutMs: config.timeoutMs,
@@ -62,12 +98,37 @@ export async function createApp(config: Config, catalog: Catalog, logger: Logger
     ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
     ...(overrides.now ? { now: overrides.now } : {}),
   });
-  const deps: ServerDeps = { client, logger };
-  const options = {
+  const calls = new CallTracker();
+  const deps: ServerDeps = { client, logger, calls, files: fileAccessFor(config), sandbox: !!sandbox };
+  const optionsFor = (tools: ToolSpec[], metaTools: MetaTool[]) => ({
+    tools,
+    meta: metaTools,
+    maxResultChars: config.maxResultTokens * 4,
+    instructions: instructionsFor({ discovery: metaTools.length > 0, sandbox: !!sandbox }),
+  });
+  const options = optionsFor(served.tools, meta);
+  // Narrowed tool sets are few (one per token config or header combination): build each once.
+  const narrowed = new Map<string, ReturnType<typeof optionsFor>>();
+  const optionsForLimits = (limits: readonly Limits[]) => {
+    const key = limitsKey(limits);
+    let found = narrowed.get(key);
+    if (!found) {
+      const result: Served = limits.reduce((acc, l) => narrow(acc, l), served as Served);
+      const readOnly = config.readOnly || limits.some((l) => l.readOnly);
+      const metaTools = discoveryTools({ callable: result.callable, served: new Set(result.tools.map((t) => t.name)), readOnly }).filter((m) => result.discovery.includes(m.name));
+      found = optionsFor(result.tools, metaTools);
+      if (narrowed.size >= 256) narrowed.delete(narrowed.keys().next().value!);
+      narrowed.set(key, found);
+    }
+    return found;
+  };
+  return {
     tools: served.tools,
     meta,
-    maxResultChars: config.maxResultTokens * 4,
-    instructions: instructionsFor({ discovery: meta.length > 0, sandbox: !!sandbox }),
+    deps,
+    calls,
+    ...(sandbox ? { sandbox } : {}),
+    newServer: (limits?: readonly Limits[]) => createServer(limits?.length ? optionsForLimits(limits) : options, deps),
+    checkLimits: (limits, source) => validateLimits(limits, catalog.tools, DISCOVERY_TOOLS, source),
   };
-  return { tools: served.tools, meta, deps, ...(sandbox ? { sandbox } : {}), newServer: () => createServer(options, deps) };
 }

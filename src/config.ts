@@ -18,6 +18,7 @@ export const GROUPS = {
   tools: "Tools",
   results: "Results",
   transport: "Transport",
+  http: "HTTP: authentication, sessions, shutdown",
   sandbox: "Sandbox",
   logging: "Logging",
 } as const;
@@ -133,6 +134,97 @@ export const SETTINGS = {
     doc: "largest request body accepted on the HTTP transport (413 above it)",
     schema: int(1024, 50 * 1024 * 1024),
   }),
+  uploadDir: setting({
+    group: "tools",
+    flag: "upload-dir",
+    arg: "DIR",
+    env: "ZOOM_MCP_UPLOAD_DIR",
+    defaultText: "none over HTTP (file_path refused); the working directory over stdio",
+    doc: "the only directory file_path may read uploads from (after symlinks); file_base64 works everywhere",
+    schema: optionalString,
+  }),
+  authTokens: setting({
+    group: "http",
+    env: "ZOOM_MCP_AUTH_TOKENS",
+    doc: 'bearer tokens for /mcp, entries split by ";" or newlines: TOKEN [name=LABEL] [readonly] [toolsets=a,b] [tools=x,y] [exclude-tools=z]',
+    secret: true,
+    schema: optionalString,
+  }),
+  authTokensFile: setting({ group: "http", env: "ZOOM_MCP_AUTH_TOKENS_FILE", doc: "a file of token entries, one per line (# comments)", schema: optionalString }),
+  oauthIssuer: setting({
+    group: "http",
+    env: "ZOOM_MCP_OAUTH_ISSUER",
+    doc: "OAuth 2.1 resource-server mode: accept JWTs from this issuer, checked against its JWKS",
+    schema: httpUrl.optional(),
+  }),
+  oauthAudience: setting({ group: "http", env: "ZOOM_MCP_OAUTH_AUDIENCE", doc: 'the "aud" a JWT must carry (required with ZOOM_MCP_OAUTH_ISSUER)', schema: optionalString }),
+  oauthJwksUrl: setting({ group: "http", env: "ZOOM_MCP_OAUTH_JWKS_URL", defaultText: "found in the issuer's metadata", doc: "the issuer's JWKS URL", schema: httpUrl.optional() }),
+  oauthScopes: setting({
+    group: "http",
+    env: "ZOOM_MCP_OAUTH_SCOPES",
+    doc: "scopes every JWT must carry (403 otherwise), split by spaces or commas",
+    schema: z
+      .string()
+      .optional()
+      .transform((v) => (v ?? "").split(/[\s,]+/).filter(Boolean)),
+  }),
+  publicUrl: setting({
+    group: "http",
+    env: "ZOOM_MCP_PUBLIC_URL",
+    defaultText: "built from the request's Host",
+    doc: "public URL of /mcp behind a proxy, for the OAuth protected-resource metadata",
+    schema: httpUrl.optional(),
+  }),
+  allowUnauthenticated: setting({
+    group: "http",
+    flag: "allow-unauthenticated",
+    env: "ZOOM_MCP_ALLOW_UNAUTHENTICATED",
+    doc: "serve a non-loopback --host without authentication (only when something in front authenticates)",
+    schema: flag,
+  }),
+  allowedOrigins: setting({
+    group: "http",
+    flag: "allowed-origins",
+    arg: "a,b",
+    env: "ZOOM_MCP_ALLOWED_ORIGINS",
+    defaultText: "localhost on this server's port",
+    doc: 'browser Origins accepted (replaces the default; "*" for any)',
+    schema: list,
+  }),
+  allowedHosts: setting({
+    group: "http",
+    flag: "allowed-hosts",
+    arg: "a,b",
+    env: "ZOOM_MCP_ALLOWED_HOSTS",
+    defaultText: "loopback names and --host",
+    doc: 'Host header names accepted (replaces the default; "*" for any)',
+    schema: list,
+  }),
+  stateless: setting({
+    group: "http",
+    flag: "stateless",
+    env: "ZOOM_MCP_STATELESS",
+    doc: "serve every POST without a session, so replicas behind any load balancer need no sticky sessions",
+    schema: flag,
+  }),
+  sessionIdleMs: setting({ group: "http", env: "ZOOM_MCP_SESSION_IDLE_MS", default: String(15 * 60 * 1000), doc: "close a session unused this long, in ms", schema: int(1000, 7 * 24 * 3600 * 1000) }),
+  maxSessions: setting({ group: "http", env: "ZOOM_MCP_MAX_SESSIONS", default: "1000", doc: "sessions kept at once, all clients together", schema: int(1, 1_000_000) }),
+  maxSessionsPerClient: setting({
+    group: "http",
+    env: "ZOOM_MCP_MAX_SESSIONS_PER_CLIENT",
+    default: "100",
+    doc: "sessions kept at once per token or OAuth subject; making room evicts only that client's idle sessions",
+    schema: int(1, 1_000_000),
+  }),
+  drainTimeoutMs: setting({
+    group: "http",
+    flag: "drain-timeout-ms",
+    arg: "MS",
+    env: "ZOOM_MCP_DRAIN_TIMEOUT_MS",
+    default: "10000",
+    doc: "on SIGTERM/SIGINT (stdio: also stdin EOF), how long running calls may finish before they are answered with an error",
+    schema: int(0, 600_000),
+  }),
   sandbox: setting({
     group: "sandbox",
     flag: "sandbox",
@@ -237,6 +329,9 @@ export function parseConfig(input: ConfigInput): Config {
     throw new ConfigError(`invalid ${row ? sourceOf(key) : key}: ${issue.message}${shown}`);
   }
   const parsed = result.data;
+  if (parsed.oauthIssuer && !parsed.oauthAudience) {
+    throw new ConfigError(`invalid ${sourceOf("oauthAudience")}: required with ${envName("oauthIssuer")} (the "aud" your authorization server puts in tokens for this server, often its public URL)`);
+  }
   const sandbox = parsed.sandbox === "auto" ? credentialMode(parsed) === "none" : parsed.sandbox;
   return { ...parsed, sandbox };
 }

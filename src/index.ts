@@ -94,18 +94,33 @@ async function main(): Promise<void> {
   // Each transport is imported only when it is the one served.
   if (config.transport === "stdio") {
     const { serveStdio } = await import("./transports/stdio.js");
-    await serveStdio(app.newServer(), logger);
+    await serveStdio(app.newServer(), logger, { calls: app.calls, drainTimeoutMs: config.drainTimeoutMs });
     return;
   }
-  const { serveHttp } = await import("./transports/http.js");
-  const http = await serveHttp({ host: config.host, port: config.port, maxBodyBytes: config.maxBodyBytes, newServer: app.newServer, logger });
+  const { httpOptionsFromConfig, serveHttp } = await import("./transports/http.js");
+  let http;
+  try {
+    http = await serveHttp(httpOptionsFromConfig(config, app, logger));
+  } catch (error) {
+    // A setup the server refuses (no authentication on a public address, a bad token entry, a token limit naming an unknown tool).
+    if (error instanceof Error && ["HttpSetupError", "AuthConfigError", "NarrowingError"].includes(error.name)) fail(error.message);
+    throw error;
+  }
   process.stderr.write(banner(http.url, config.sandbox));
+  let stopping = false;
   const shutdown = (signal: string) => {
-    logger.info({ signal }, "shutting down");
-    void http.close().finally(() => process.exit(0));
+    if (stopping) {
+      logger.warn({ signal }, "second signal: exiting without waiting for running calls");
+      process.exit(1);
+    }
+    stopping = true;
+    void http
+      .shutdown(signal)
+      .catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, "shutdown failed"))
+      .finally(() => process.exit(0));
   };
-  process.once("SIGINT", () => shutdown("SIGINT"));
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
 }
 
 main().catch((error: unknown) => {

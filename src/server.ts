@@ -7,11 +7,13 @@
  * and validation failures come back as field-by-field tool errors that name what to fix.
  */
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { CallToolRequestSchema, ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { CallToolRequestSchema, ListToolsRequestSchema, SetLevelRequestSchema, type CallToolResult, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { ZoomClient } from "./http/client.js";
 import type { Logger } from "./logger.js";
 import { advertisedSchema } from "./catalog/advertise.js";
 import { annotationsFor, type ToolSpec } from "./tools/define.js";
+import { LOG_LEVELS, stoppedMessage, type CallTracker, type LogLevel, type NoticeSink } from "./transports/calls.js";
+import type { FileAccess } from "./tools/files.js";
 import type { MetaTool } from "./tools/discovery.js";
 import { executeTool, type ExecuteContext } from "./tools/execute.js";
 import { toInputJsonSchema } from "./tools/json-schema.js";
@@ -21,7 +23,16 @@ import { VERSION } from "./version.js";
 export interface ServerDeps {
   readonly client: ZoomClient;
   readonly logger: Logger;
+  /** Tracks running calls so shutdown can drain them. */
+  readonly calls?: CallTracker;
+  /** Where file_path may read. @default none */
+  readonly files?: FileAccess;
+  /** Tell each session once that it talks to the sandbox. */
+  readonly sandbox?: boolean;
 }
+
+/** Until a client sets a level, it gets notices from `info` up. */
+const DEFAULT_CLIENT_LOG_LEVEL: LogLevel = "info";
 
 export interface ServerOptions {
   /** Endpoint tools listed in tools/list, each with its own input schema (catalog tools or custom ones). */
@@ -52,8 +63,15 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
   const meta = options.meta ?? [];
   const server = new Server(
     { name: "zoom-mcp", title: "Zoom", version: VERSION },
-    { capabilities: { tools: {} }, instructions: options.instructions ?? instructionsFor({ discovery: meta.length > 0 }) },
+    { capabilities: { tools: {}, logging: {} }, instructions: options.instructions ?? instructionsFor({ discovery: meta.length > 0 }) },
   );
+  // logging/setLevel: this server instance serves one session (or one stateless request), so one level.
+  let minLevel = LOG_LEVELS.indexOf(DEFAULT_CLIENT_LOG_LEVEL);
+  server.setRequestHandler(SetLevelRequestSchema, (request) => {
+    minLevel = LOG_LEVELS.indexOf(request.params.level);
+    return {};
+  });
+  let toldSandbox = false;
   const endpoints = new Map(options.tools.map((t) => [t.name, t]));
   const metas = new Map(meta.map((t) => [t.name, t]));
   let listing: Tool[] | undefined;
@@ -73,12 +91,32 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
   });
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    // notifications/message tied to this request, so over HTTP they travel on the call's own stream.
+    const notify: NoticeSink = (level, message) => {
+      if (LOG_LEVELS.indexOf(level) < minLevel) return;
+      void extra.sendNotification({ method: "notifications/message", params: { level, logger: "zoom-mcp", data: message } }).catch(() => undefined);
+    };
+    if (deps.sandbox && !toldSandbox) {
+      toldSandbox = true;
+      notify("notice", "SANDBOX mode: answers come from a simulated Zoom inside zoom-mcp; nothing is sent to a real Zoom account.");
+    }
+    const run = (signal: AbortSignal) => callTool(request, signal, extra);
+    if (!deps.calls) return run(extra.signal);
+    return deps.calls.run(extra.signal, notify, run, (why): CallToolResult => textResult(stoppedMessage(why), true));
+  });
+
+  const callTool = async (
+    request: { params: { name: string; arguments?: Record<string, unknown>; _meta?: { progressToken?: string | number } } },
+    signal: AbortSignal,
+    extra: { sendNotification: (n: { method: "notifications/progress"; params: { progressToken: string | number; progress: number; total?: number; message?: string } }) => Promise<void> },
+  ): Promise<CallToolResult> => {
     const progressToken = request.params._meta?.progressToken;
     let step = 0;
     const ctx: ExecuteContext = {
       client: deps.client,
       logger: deps.logger,
-      signal: extra.signal,
+      signal,
+      ...(deps.files ? { files: deps.files } : {}),
       maxResultChars: options.maxResultChars ?? 80_000,
       ...(progressToken !== undefined
         ? {
@@ -104,7 +142,7 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
       `Unknown tool ${JSON.stringify(name)}.${meta.length ? " Use search_zoom_tools to find it, then call_zoom_tool to run it." : " Call tools/list to see the tools this server offers."}`,
       true,
     );
-  });
+  };
 
   return server;
 }

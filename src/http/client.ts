@@ -6,6 +6,7 @@
 import ky, { type KyInstance, TimeoutError } from "ky";
 import { AuthError, type TokenProvider } from "../auth/index.js";
 import type { Logger } from "../logger.js";
+import { markSent, notice } from "../transports/calls.js";
 import { backoffDelay, type RetryPolicy } from "./policy.js";
 import { classifyRateLimit, parseRetryAfter, type RateLimitInfo } from "./rate-limit.js";
 import { joinUrl } from "./url.js";
@@ -157,6 +158,7 @@ export class ZoomClient {
         refreshed = true;
         retries++;
         logger.debug({ code: zoomCode }, "401 from Zoom: refreshing the token once");
+        notice("notice", "Zoom rejected the access token (HTTP 401); getting a fresh token and retrying once.");
         continue;
       }
 
@@ -203,6 +205,7 @@ export class ZoomClient {
     const base = this.options.apiBaseUrl ?? (apiUrl ? joinUrl(apiUrl, "/v2") : this.options.defaultApiBaseUrl);
     const url = new URL(joinUrl(base, request.path));
     if (request.query) url.search = request.query.toString();
+    markSent();
     return this.http(url, {
       method: request.method,
       headers: { authorization: `Bearer ${token}`, accept: "application/json" },

@@ -7,9 +7,11 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { SendOptions, ZoomClient, ZoomFailure, ZoomRequest, ZoomSuccess } from "../http/client.js";
 import { UnsafePathError } from "../http/url.js";
 import type { Logger } from "../logger.js";
+import { notice } from "../transports/calls.js";
 import { DEFAULT_MAX_ITEMS, parseFieldList, splitControls, type Controls } from "./controls.js";
 import type { ToolSpec } from "./define.js";
 import { collectPages } from "./paginate.js";
+import type { FileAccess } from "./files.js";
 import { buildRequest, UploadError } from "./request.js";
 import { failureResult, textResult, validationResult } from "./result.js";
 import { fitJson, project } from "./shaping.js";
@@ -23,6 +25,8 @@ export interface ExecuteContext {
   readonly maxResultChars: number;
   /** Reports progress (rate-limit waits, pages) to the client, when it asked for progress. */
   readonly onProgress?: (message: string, progress?: { progress: number; total?: number }) => void;
+  /** Where file_path uploads may read from. @default none: file_path is refused */
+  readonly files?: FileAccess;
 }
 
 export async function executeTool(tool: ToolSpec, rawArgs: unknown, ctx: ExecuteContext): Promise<CallToolResult> {
@@ -35,7 +39,7 @@ export async function executeTool(tool: ToolSpec, rawArgs: unknown, ctx: Execute
 
   let request: ZoomRequest;
   try {
-    request = await buildRequest(tool, zoomArgs);
+    request = await buildRequest(tool, zoomArgs, ctx.files);
   } catch (error) {
     if (error instanceof UnsafePathError || error instanceof UploadError) {
       return textResult(`Invalid arguments for ${tool.name}; nothing was sent to Zoom.\n- ${error.message}`, true);
@@ -46,7 +50,11 @@ export async function executeTool(tool: ToolSpec, rawArgs: unknown, ctx: Execute
   const started = performance.now();
   const send: SendOptions = {
     ...(ctx.signal ? { signal: ctx.signal } : {}),
-    onWait: (ms, reason) => ctx.onProgress?.(`${reason} in ${(ms / 1000).toFixed(1)} s`),
+    onWait: (ms, reason) => {
+      const text = `${reason} in ${(ms / 1000).toFixed(1)} s`;
+      notice("info", `${tool.name}: ${text}`);
+      ctx.onProgress?.(text);
+    },
   };
   let outcome: ZoomSuccess | ZoomFailure;
   const notes: string[] = [];

@@ -1,14 +1,17 @@
 /** From validated arguments to the HTTP request: path, query and body placed as the tool's data says. */
-import { readFile, stat } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import type { ZoomRequest } from "../http/client.js";
 import { fillPath, toSearchParams } from "../http/url.js";
 import type { ToolSpec } from "./define.js";
+import { FileAccessError, readConfinedFile, type FileAccess } from "./files.js";
 
 /** Largest file an upload tool reads from disk or accepts as base64. */
 const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 
-export async function buildRequest(tool: ToolSpec, args: Readonly<Record<string, unknown>>): Promise<ZoomRequest> {
+/** Local files are refused unless the caller says where uploads may come from. */
+const NO_FILES: FileAccess = { disabledReason: "no upload directory is configured" };
+
+export async function buildRequest(tool: ToolSpec, args: Readonly<Record<string, unknown>>, files: FileAccess = NO_FILES): Promise<ZoomRequest> {
   const path = fillPath(tool.path, args);
   const query: Record<string, unknown> = {};
   for (const q of tool.queryParams) if (args[q.name] !== undefined) query[q.wire ?? q.name] = args[q.name];
@@ -16,7 +19,7 @@ export async function buildRequest(tool: ToolSpec, args: Readonly<Record<string,
   if (Object.keys(query).length) request.query = toSearchParams(query);
 
   if (tool.bodyEncoding === "multipart" && tool.upload) {
-    request.form = await uploadForm(tool.upload.formField, args);
+    request.form = await uploadForm(tool.upload.formField, args, files);
   } else if (tool.bodyParams.length === 1 && tool.bodyParams[0]!.wire === "") {
     request.json = args[tool.bodyParams[0]!.name];
   } else if (tool.bodyParams.length) {
@@ -39,17 +42,19 @@ const MIME: Record<string, string> = {
   ".mov": "video/quicktime",
 };
 
-async function uploadForm(formField: string, args: Readonly<Record<string, unknown>>): Promise<FormData> {
+async function uploadForm(formField: string, args: Readonly<Record<string, unknown>>, files: FileAccess): Promise<FormData> {
   const filePath = args.file_path as string | undefined;
   const base64 = args.file_base64 as string | undefined;
   if (!filePath === !base64) throw new UploadError("give exactly one of file_path or file_base64");
   let bytes: Buffer;
   let name = args.file_name as string | undefined;
   if (filePath) {
-    const info = await stat(filePath).catch(() => undefined);
-    if (!info?.isFile()) throw new UploadError(`file_path: no readable file at ${filePath}`);
-    if (info.size > MAX_UPLOAD_BYTES) throw new UploadError(`file_path: the file is ${info.size} bytes; the limit is ${MAX_UPLOAD_BYTES}`);
-    bytes = await readFile(filePath);
+    try {
+      bytes = await readConfinedFile(filePath, files, MAX_UPLOAD_BYTES);
+    } catch (error) {
+      if (error instanceof FileAccessError) throw new UploadError(error.message);
+      throw error;
+    }
     name ??= basename(filePath);
   } else {
     if (!name) throw new UploadError("file_name: required with file_base64");
