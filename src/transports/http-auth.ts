@@ -1,16 +1,16 @@
 /**
  * Authentication on the MCP endpoint: static bearer tokens, OAuth 2.1 resource-server mode, or both.
  *
- * Bearer tokens (ZOOM_MCP_AUTH_TOKENS or ZOOM_MCP_AUTH_TOKENS_FILE) are kept only as SHA-256
+ * Bearer tokens (settings authTokens and authTokensFile) are kept only as SHA-256
  * hashes and compared in constant time. Each entry may bind its token to limits:
  *
  *     TOKEN [name=LABEL] [readonly] [toolsets=a,b] [tools=x,y] [exclude-tools=z]
  *
  * Entries are separated by newlines or `;` (in the file: one per line, `#` starts a comment).
  *
- * OAuth mode (ZOOM_MCP_OAUTH_ISSUER + ZOOM_MCP_OAUTH_AUDIENCE) accepts JWTs signed by a key in the
- * issuer's JWKS (found through its RFC 8414 / OpenID metadata unless ZOOM_MCP_OAUTH_JWKS_URL is
- * set), with that issuer, that audience and an expiry; ZOOM_MCP_OAUTH_SCOPES lists scopes every
+ * OAuth mode (oauthIssuer + oauthAudience) accepts JWTs signed by a key in the issuer's JWKS
+ * (found through its RFC 8414 / OpenID metadata unless oauthJwksUrl is set), with that issuer,
+ * that audience and an expiry; oauthScopes lists scopes every
  * token must carry. The server publishes RFC 9728 protected-resource metadata, and every 401
  * points at it in WWW-Authenticate, as the MCP authorization spec asks.
  */
@@ -139,7 +139,7 @@ async function discoverJwksUri(issuer: string, fetchImpl: typeof fetch): Promise
       tried.push(`${candidate} (${error instanceof Error ? error.message : String(error)})`);
     }
   }
-  throw new Error(`could not find the issuer's JWKS; tried ${tried.join(", ")}. Set ZOOM_MCP_OAUTH_JWKS_URL.`);
+  throw new Error(`could not find the issuer's JWKS; tried ${tried.join(", ")}. Set ${envName("oauthJwksUrl")}.`);
 }
 
 function scopesOf(payload: JWTPayload): string[] {
