@@ -186,6 +186,32 @@ describe("sandbox read-back: write, read back, see the change", () => {
     expect((await ok("GET /meetings/{meetingId}/recordings/settings", { meetingId: String(recorded.uuid) })).viewer_download).toBe(false);
   });
 
+  it("cloud recordings: trash, list the trash, recover, delete for good; files one by one", async () => {
+    await start();
+    const recorded = h.app.sandbox!.state.recordings[0]!;
+    const uuid = String(recorded.uuid);
+    const listed = async (args: Record<string, unknown> = {}) => (await ok("GET /users/{userId}/recordings", { userId: "me", ...args })).meetings.map((m: { uuid: string }) => m.uuid);
+    expect(await listed()).toEqual([uuid]);
+
+    const [video, audio] = (await ok("GET /meetings/{meetingId}/recordings", { meetingId: uuid })).recording_files;
+    await ok("DELETE /meetings/{meetingId}/recordings/{recordingId}", { meetingId: uuid, recordingId: audio.id });
+    expect(await ok("GET /meetings/{meetingId}/recordings", { meetingId: uuid })).toMatchObject({ recording_count: 1, recording_files: [{ id: video.id }] });
+    expect((await ok("GET /users/{userId}/recordings", { userId: "me", trash: true, trash_type: "recording_file" })).meetings[0].recording_files.map((f: { id: string }) => f.id)).toEqual([audio.id]);
+    await ok("PUT /meetings/{meetingId}/recordings/{recordingId}/status", { meetingId: uuid, recordingId: audio.id, action: "recover" });
+    expect((await ok("GET /meetings/{meetingId}/recordings", { meetingId: uuid })).recording_count).toBe(2);
+
+    await ok("DELETE /meetings/{meetingId}/recordings", { meetingId: uuid });
+    expect(await listed()).toEqual([]);
+    expect(await listed({ trash: true })).toEqual([uuid]);
+    expect(await failure("GET /meetings/{meetingId}/recordings", { meetingId: uuid })).toContain("code 3301");
+    await ok("PUT /meetings/{meetingUUID}/recordings/status", { meetingUUID: uuid, action: "recover" });
+    expect(await listed()).toEqual([uuid]);
+
+    await ok("DELETE /meetings/{meetingId}/recordings", { meetingId: uuid, action: "delete" });
+    expect(await listed({ trash: true })).toEqual([]);
+    expect(await failure("PUT /meetings/{meetingUUID}/recordings/status", { meetingUUID: uuid, action: "recover" })).toContain("code 3301");
+  });
+
   it("phone sites and phone users: moving a user and changing an extension shows in get, list and the site filter", async () => {
     await start();
     const site = await ok("POST /phone/sites", { name: "Lisbon", auto_receptionist_name: "Lisbon AR", default_emergency_address: { address_line1: "Rua 1", city: "Lisbon", country: "PT", state_code: "LX", zip: "1000-001" } });
@@ -393,7 +419,7 @@ describe("sandbox: the stateful table", () => {
   it("keys every handler by an endpoint the catalog has, as METHOD /path", () => {
     const endpoints = new Set(allTools.map((t) => `${t.method} ${t.path}`));
     expect(Object.keys(statefulHandlers).filter((k) => !endpoints.has(k))).toEqual([]);
-    expect(Object.keys(statefulHandlers).length).toBeGreaterThanOrEqual(120);
+    expect(Object.keys(statefulHandlers).length).toBeGreaterThanOrEqual(124);
   });
 
   it("is published in the README, fresh (run npm run generate when this fails)", () => {

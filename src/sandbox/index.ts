@@ -102,6 +102,7 @@ export class Sandbox {
     return {
       userId: "me",
       meetingId: String(recorded ? (s.pastMeetings[0]?.id ?? "") : (review?.id ?? "")),
+      meetingUUID: String(s.pastMeetings[0]?.uuid ?? ""),
       webinarId: String(webinar?.id ?? ""),
       pollId: String((onWebinar ? webinar?.polls[0]?.id : review?.polls[0]?.id) ?? ""),
       registrantId: String((onWebinar ? webinar?.registrants[0]?.id : review?.registrants[0]?.id) ?? ""),

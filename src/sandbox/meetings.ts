@@ -248,31 +248,64 @@ const past: HandlerTable = {
   "GET /past_meetings/{meetingId}/participants": (req, ctx) => ok(page(findPastMeeting(ctx, req.params.meetingId!).participants, req.query, "participants")),
 };
 
-function findRecording(ctx: HandlerContext, meetingId: string): Json {
-  const r = ctx.state.recordings.find((x) => x.uuid === meetingId || String(x.id) === meetingId);
+/**
+ * A meeting's recording by UUID or meeting ID. Trashed recordings (Zoom's default for a delete)
+ * answer 404 until recovered, unless `trashed` asks for them.
+ */
+function findRecording(ctx: HandlerContext, meetingId: string, trashed = false): Json {
+  const r = ctx.state.recordings.find((x) => (x.uuid === meetingId || String(x.id) === meetingId) && (trashed || !x.trashed));
   if (!r) throw new ZoomError(404, 3301, `This recording does not exist: ${meetingId}.`);
   return r;
+}
+
+const filesOf = (r: Json) => r.recording_files as Json[];
+
+/** What list and get show: the recording without trashed files, counted again. */
+function recordingView(r: Json): Json {
+  const { settings: _s, trashed: _t, ...rest } = r;
+  const files = filesOf(r).filter((f) => f.status !== "trash");
+  return { ...rest, recording_files: files, recording_count: files.length, total_size: files.reduce((n, f) => n + Number(f.file_size ?? 0), 0) };
 }
 
 const recordings: HandlerTable = {
   "GET /users/{userId}/recordings": (req, ctx) => {
     const user = findUser(ctx, req.params.userId!);
     const mine = ctx.state.recordings.filter((r) => r.host_id === user.id);
-    return ok({ from: req.query.from ?? iso(ctx.now - 30 * 86_400_000).slice(0, 10), to: req.query.to ?? iso(ctx.now).slice(0, 10), ...page(mine, req.query, "meetings") });
+    const window = { from: req.query.from ?? iso(ctx.now - 30 * 86_400_000).slice(0, 10), to: req.query.to ?? iso(ctx.now).slice(0, 10) };
+    if (req.query.trash === "true") {
+      // The trash: whole meetings (default), or single trashed files of meetings still listed.
+      const chosen =
+        req.query.trash_type === "recording_file"
+          ? mine.filter((r) => !r.trashed && filesOf(r).some((f) => f.status === "trash")).map((r) => ({ ...recordingView(r), recording_files: filesOf(r).filter((f) => f.status === "trash") }))
+          : mine.filter((r) => r.trashed).map((r) => ({ ...recordingView(r), recording_files: filesOf(r) }));
+      return ok({ ...window, ...page(chosen, req.query, "meetings") });
+    }
+    return ok({ ...window, ...page(mine.filter((r) => !r.trashed).map(recordingView), req.query, "meetings") });
   },
-  "GET /meetings/{meetingId}/recordings": (req, ctx) => {
-    const { settings: _s, ...rest } = findRecording(ctx, req.params.meetingId!);
-    return ok(rest);
-  },
+  "GET /meetings/{meetingId}/recordings": (req, ctx) => ok(recordingView(findRecording(ctx, req.params.meetingId!))),
   "DELETE /meetings/{meetingId}/recordings": (req, ctx) => {
-    remove(ctx.state.recordings, findRecording(ctx, req.params.meetingId!));
+    const r = findRecording(ctx, req.params.meetingId!, req.query.action === "delete");
+    if (req.query.action === "delete") remove(ctx.state.recordings, r);
+    else r.trashed = true;
     return noContent();
   },
   "DELETE /meetings/{meetingId}/recordings/{recordingId}": (req, ctx) => {
     const r = findRecording(ctx, req.params.meetingId!);
-    const files = r.recording_files as Json[];
-    remove(files, findIn(files, req.params.recordingId!, "Recording file", 3301));
-    r.recording_count = files.length;
+    const file = findIn(filesOf(r), req.params.recordingId!, "Recording file", 3301);
+    if (req.query.action === "delete") remove(filesOf(r), file);
+    else file.status = "trash";
+    return noContent();
+  },
+  "PUT /meetings/{meetingUUID}/recordings/status": (req, ctx) => {
+    const r = findRecording(ctx, req.params.meetingUUID!, true);
+    delete r.trashed;
+    for (const f of filesOf(r)) if (f.status === "trash") f.status = "completed";
+    return noContent();
+  },
+  "PUT /meetings/{meetingId}/recordings/{recordingId}/status": (req, ctx) => {
+    const r = findRecording(ctx, req.params.meetingId!);
+    const file = findIn(filesOf(r), req.params.recordingId!, "Recording file", 3301);
+    if (file.status === "trash") file.status = "completed";
     return noContent();
   },
   "GET /meetings/{meetingId}/recordings/settings": (req, ctx) => ok(recordingSettings(findRecording(ctx, req.params.meetingId!))),

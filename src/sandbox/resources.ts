@@ -22,7 +22,7 @@ export const statefulResources: readonly StatefulResource[] = [
   { resource: "Meetings (settings, occurrences, live stream, polls, registrants)", handlers: meetingHandlers },
   { resource: "Webinars (settings, occurrences, panelists, polls, registrants)", handlers: webinarHandlers },
   { resource: "Past meetings and participants", handlers: pastMeetingHandlers },
-  { resource: "Cloud recordings and their settings", handlers: recordingHandlers },
+  { resource: "Cloud recordings (trash and recover) and their settings", handlers: recordingHandlers },
   { resource: "Tracking fields", handlers: trackingFieldHandlers },
   { resource: "Phone sites", handlers: phoneSiteHandlers },
   { resource: "Phone users", handlers: phoneUserHandlers },
