@@ -18,10 +18,10 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-export async function startBenchServer(config: Record<string, string> = {}, dist?: string): Promise<BenchServer> {
+export async function startBenchServer(config: Record<string, string> = {}, dist?: string, floor = false): Promise<BenchServer> {
   const child = fork(SERVER, [], {
     execArgv: ["--expose-gc"],
-    env: { PATH: process.env.PATH ?? "", BENCH_CONFIG: JSON.stringify(config), ...(dist ? { BENCH_DIST: dist } : {}), ...pick(process.env, "ZOOM_MCP_AUTH_TOKENS") },
+    env: { PATH: process.env.PATH ?? "", BENCH_CONFIG: JSON.stringify(config), ...(dist ? { BENCH_DIST: dist } : {}), ...(floor ? { BENCH_FLOOR: "1" } : {}) },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
   const next = () => new Promise<Record<string, unknown>>((resolve) => child.once("message", (m) => resolve(m as Record<string, unknown>)));
@@ -40,10 +40,6 @@ export async function startBenchServer(config: Record<string, string> = {}, dist
       await exited;
     },
   };
-}
-
-function pick(env: NodeJS.ProcessEnv, ...keys: string[]): Record<string, string> {
-  return Object.fromEntries(keys.filter((k) => env[k] !== undefined).map((k) => [k, env[k]!]));
 }
 
 /** One JSON-RPC answer from a POST: the body is JSON or an SSE stream whose data lines hold messages. */
@@ -104,8 +100,15 @@ async function pool<T>(count: number, concurrency: number, task: (i: number) => 
   }));
 }
 
-export async function churn(sessions: number, options: { dist?: string; config?: Record<string, string>; auth?: Record<string, string>; concurrency?: number } = {}) {
-  const server = await startBenchServer(options.config, options.dist);
+export interface RunOptions {
+  readonly dist?: string;
+  readonly config?: Record<string, string>;
+  readonly auth?: Record<string, string>;
+  readonly floor?: boolean;
+}
+
+export async function churn(sessions: number, options: RunOptions & { concurrency?: number } = {}) {
+  const server = await startBenchServer(options.config, options.dist, options.floor);
   // Warm up (JIT, sandbox data, token) with a few sessions before the starting figure.
   await pool(20, 5, async () => {
     const s = new BenchSession(server.url, options.auth);
@@ -129,8 +132,8 @@ export async function churn(sessions: number, options: { dist?: string; config?:
   return { sessions, before, peak, after, seconds };
 }
 
-export async function load(sessions: number, calls: number, options: { dist?: string; config?: Record<string, string>; auth?: Record<string, string> } = {}) {
-  const server = await startBenchServer(options.config, options.dist);
+export async function load(sessions: number, calls: number, options: RunOptions = {}) {
+  const server = await startBenchServer(options.config, options.dist, options.floor);
   const before = await server.rss();
   let peak = before;
   let sampling = true;
@@ -178,16 +181,46 @@ export function printLoad(label: string, r: Awaited<ReturnType<typeof load>>): v
   if (r.errors.length) console.log(`first errors: ${r.errors.slice(0, 3).join(" / ")}`);
 }
 
+const BENCH_TOKEN = "bench-token-0123456789abcdef0123";
+
+/** The HTTP section of npm run bench: the load run and session churn, each next to its floor. */
+export async function httpBenches(options: { sessions?: number; calls?: number; churnSessions?: number; dist?: string } = {}): Promise<void> {
+  const sessions = options.sessions ?? 100;
+  const calls = options.calls ?? 100;
+  const churnSessions = options.churnSessions ?? 10_000;
+  const authed: RunOptions = { config: { authTokens: `${BENCH_TOKEN} name=bench` }, auth: { authorization: `Bearer ${BENCH_TOKEN}` }, ...(options.dist ? { dist: options.dist } : {}) };
+  console.log(`## HTTP load: ${sessions} concurrent authenticated sessions x ${calls} tool calls (sandbox), next to the floor`);
+  console.log("| server | sessions x calls | errors | p50 | p99 | calls/s | RSS before | peak | after (GC) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+  // Interleaved: floor, ours, floor, ours; medians of the two.
+  const floor1 = await load(sessions, calls, { floor: true });
+  const ours1 = await load(sessions, calls, authed);
+  const floor2 = await load(sessions, calls, { floor: true });
+  const ours2 = await load(sessions, calls, authed);
+  for (const [label, r] of [["bare SDK server (floor), run 1", floor1], ["zoom-mcp, bearer auth, run 1", ours1], ["bare SDK server (floor), run 2", floor2], ["zoom-mcp, bearer auth, run 2", ours2]] as const) printLoad(label, r);
+  const p50 = (ours1.p50 + ours2.p50) / 2;
+  const floorP50 = (floor1.p50 + floor2.p50) / 2;
+  console.log(`p50 ${p50.toFixed(1)} ms vs floor ${floorP50.toFixed(1)} ms (${(p50 / floorP50).toFixed(2)}x); errors: ${ours1.errors.length + ours2.errors.length}\n`);
+
+  console.log(`## HTTP session churn: ${churnSessions} sessions opened (initialize, one call) and closed (DELETE), RSS after GC`);
+  console.log("| server | sessions | RSS before | peak | after (GC) | after - before | time |\n|---|---:|---:|---:|---:|---:|---:|");
+  printChurn("bare SDK server (floor)", await churn(churnSessions, { floor: true }));
+  printChurn("zoom-mcp, bearer auth", await churn(churnSessions, authed));
+  console.log("");
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const what = process.argv[2] ?? "churn";
+  const what = process.argv[2] ?? "all";
   const dist = process.env.BENCH_DIST;
   const token = process.env.BENCH_TOKEN;
-  const auth = token ? { authorization: `Bearer ${token}` } : {};
+  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const base: RunOptions = { ...(dist ? { dist } : {}), auth, ...(token ? { config: { authTokens: token } } : {}) };
   if (what === "churn") {
     console.log("| build | sessions | RSS before | peak | after (GC) | after - before | time |\n|---|---:|---:|---:|---:|---:|---:|");
-    printChurn(dist ?? "this build", await churn(Number(process.env.BENCH_SESSIONS ?? 10_000), { ...(dist ? { dist } : {}), auth }));
-  } else {
+    printChurn(dist ?? "this build", await churn(Number(process.env.BENCH_SESSIONS ?? 10_000), base));
+  } else if (what === "load") {
     console.log("| build | sessions x calls | errors | p50 | p99 | calls/s | RSS before | peak | after (GC) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    printLoad(dist ?? "this build", await load(Number(process.env.BENCH_SESSIONS ?? 100), Number(process.env.BENCH_CALLS ?? 100), { ...(dist ? { dist } : {}), auth }));
+    printLoad(dist ?? "this build", await load(Number(process.env.BENCH_SESSIONS ?? 100), Number(process.env.BENCH_CALLS ?? 100), base));
+  } else {
+    await httpBenches({ ...(dist ? { dist } : {}) });
   }
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { FakeZoom } from "../test/helpers/fake-zoom.js";
+import { httpBenches } from "./http-load.js";
 import { allListSizes } from "./list-sizes.js";
 import { searchQuality } from "./search-quality.js";
 
@@ -119,7 +120,9 @@ async function main() {
   for (const r of await allListSizes()) console.log(`| ${r.profile} | ${r.tools} | ${r.bytes} | ${r.tokens} |`);
   console.log("");
   for (const line of await searchQuality()) console.log(line);
+  console.log("");
   await fake.stop();
+  await httpBenches({ churnSessions: Number(process.env.BENCH_CHURN_SESSIONS ?? 10_000) });
 }
 
 main().catch((error: unknown) => {
