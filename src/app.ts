@@ -124,6 +124,7 @@ export async function createApp(config: Config, catalog: Catalog, logger: Logger
   };
   return {
     tools: served.tools,
+    compact: served.compact,
     meta,
     deps,
     calls,

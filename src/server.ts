@@ -11,6 +11,7 @@ import { CallToolRequestSchema, ListToolsRequestSchema, SetLevelRequestSchema, t
 import type { ZoomClient } from "./http/client.js";
 import type { Logger } from "./logger.js";
 import { advertisedSchema } from "./catalog/advertise.js";
+import { compactDescription, compactSchema } from "./tools/compact.js";
 import { annotationsFor, type ToolSpec } from "./tools/define.js";
 import { LOG_LEVELS, stoppedMessage, type CallTracker, type LogLevel, type NoticeSink } from "./transports/calls.js";
 import type { FileAccess } from "./tools/files.js";
@@ -39,6 +40,8 @@ export interface ServerOptions {
   readonly tools: readonly ToolSpec[];
   /** Discovery tools listed in tools/list. */
   readonly meta?: readonly MetaTool[];
+  /** Tools listed with a compact schema: name -> the input fields advertised. They still take every field. */
+  readonly compact?: ReadonlyMap<string, readonly string[]>;
   /** Largest result text, in characters. @default 80_000 (about 20k tokens) */
   readonly maxResultChars?: number;
   readonly instructions?: string;
@@ -50,7 +53,7 @@ export function instructionsFor(options: { discovery: boolean; sandbox?: boolean
     "zoom-mcp exposes the Zoom REST API v2 as tools, one per endpoint, named verb first (list_, get_, create_, update_, delete_).",
     ...(options.discovery
       ? [
-          "Only the most-used tools are listed. To reach any other endpoint: search_zoom_tools with keywords, describe_zoom_tool for its arguments, then call_zoom_tool with {name, arguments}.",
+          "Only the most-used tools are listed, most with their common fields only (they accept every field describe_zoom_tool shows). To reach any other endpoint: search_zoom_tools, describe_zoom_tool for its arguments, then call_zoom_tool with {name, arguments}.",
         ]
       : []),
     "IDs: meeting and webinar IDs can exceed 10 digits (pass them as strings if your client rounds large numbers); userId takes a user ID, an email address, or 'me'.",
@@ -79,13 +82,17 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
   server.setRequestHandler(ListToolsRequestSchema, () => {
     listing ??= [
       ...meta.map((t) => ({ name: t.name, title: t.title, description: t.description, inputSchema: toInputJsonSchema(t.input) as Tool["inputSchema"], annotations: t.annotations })),
-      ...options.tools.map((tool) => ({
-        name: tool.name,
-        title: tool.title,
-        description: tool.description,
-        inputSchema: advertisedSchema(tool.inputSchema) as Tool["inputSchema"],
-        annotations: annotationsFor(tool),
-      })),
+      ...options.tools.map((tool) => {
+        const fields = options.compact?.get(tool.name);
+        const schema = advertisedSchema(tool.inputSchema);
+        return {
+          name: tool.name,
+          title: tool.title,
+          description: fields ? compactDescription(tool) : tool.description,
+          inputSchema: (fields ? compactSchema(tool.name, schema, fields) : schema) as Tool["inputSchema"],
+          annotations: annotationsFor(tool),
+        };
+      }),
     ];
     return { tools: listing };
   });

@@ -45,10 +45,10 @@ export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
   const search: MetaTool = {
     name: "search_zoom_tools",
     title: "Search Zoom tools",
-    description: `Find Zoom API tools for a request, in plain words or keywords (e.g. "who attended yesterday's all-hands", "webinar registrants", "phone call queue members"). Returns the best matches with their purpose; then use describe_zoom_tool for a tool's arguments, or call it.`,
+    description: `Find Zoom API tools for a request in plain words or keywords (e.g. "who attended yesterday's all-hands", "phone call queue members"). Returns the best matches; then describe_zoom_tool for arguments.`,
     input: z.strictObject({
-      query: z.string().min(1).max(200).describe("What you want to do, in plain words or keywords, e.g. 'list past meeting participants'."),
-      toolset: z.string().min(1).max(64).optional().describe("Only search this toolset (catalog section id, e.g. meetings, phone_call_queues)."),
+      query: z.string().min(1).max(200).describe("What you want to do, e.g. 'list past meeting participants'."),
+      toolset: z.string().min(1).max(64).optional().describe("Only search this toolset, e.g. meetings, phone_call_queues."),
       limit: z.int().min(1).max(50).optional().describe("How many matches to return (default 10)."),
     }),
     annotations: { title: "Search Zoom tools", readOnlyHint: true, openWorldHint: false },

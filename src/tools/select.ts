@@ -5,6 +5,7 @@
  * tool that survives the exclusions and read-only mode, served directly or not.
  */
 import { annotationsFor, type ToolSpec } from "./define.js";
+import DEFAULT_PROFILE_DATA from "./default-profile.json" with { type: "json" };
 
 export interface Selection {
   /** Toolset ids, `all`, `default` or `discovery`. Empty means `default`. */
@@ -21,6 +22,8 @@ export interface Served {
   readonly discovery: string[];
   /** Every endpoint tool discovery may search, describe and call. */
   readonly callable: ToolSpec[];
+  /** Listed tools advertised with a compact schema: name -> the input fields kept. */
+  readonly compact: ReadonlyMap<string, readonly string[]>;
 }
 
 export class SelectionError extends Error {
@@ -29,34 +32,20 @@ export class SelectionError extends Error {
 
 export const DISCOVERY_TOOLS = ["search_zoom_tools", "describe_zoom_tool", "call_zoom_tool"] as const;
 
+interface ProfileEntry {
+  readonly name: string;
+  /** Input fields a compact listing keeps; absent means the full schema. */
+  readonly fields?: readonly string[];
+}
+
 /**
- * The default profile: the endpoints agents use most (meetings, users, webinars, registrants,
- * recordings), small enough for clients that cap the tool count, plus discovery for the other 346.
+ * The default profile (src/tools/default-profile.json): the tools that serve the everyday jobs of
+ * the task fixture within 30 tools and 8,000 tokens, plus discovery for all the others.
  */
-export const DEFAULT_PROFILE: readonly string[] = [
-  "list_user_meetings",
-  "get_meeting",
-  "delete_meeting",
-  "update_meeting_status",
-  "get_meeting_invitation",
-  "list_meeting_registrants",
-  "update_meeting_registrants_status",
-  "get_meeting_livestream",
-  "update_meeting_livestream",
-  "get_past_meeting",
-  "list_past_meeting_participants",
-  "list_users",
-  "get_user",
-  "list_user_webinars",
-  "get_webinar",
-  "delete_webinar",
-  "list_webinar_registrants",
-  "list_webinar_panelists",
-  "list_past_webinar_participants",
-  "list_user_recordings",
-  "list_meeting_recordings",
-  "delete_meeting_recordings",
-];
+const PROFILE = (DEFAULT_PROFILE_DATA as { tools: ProfileEntry[] }).tools;
+export const DEFAULT_PROFILE: readonly string[] = PROFILE.map((e) => e.name);
+/** Tool name -> the input fields its compact listing keeps. */
+export const COMPACT_FIELDS: ReadonlyMap<string, readonly string[]> = new Map(PROFILE.filter((e) => e.fields).map((e) => [e.name, e.fields!]));
 
 const PROFILES = ["all", "default", "discovery"];
 
@@ -80,8 +69,16 @@ export function selectTools(all: readonly ToolSpec[], selection: Selection): Ser
   const chosenNames = new Set([...selection.tools, ...(wanted.includes("default") ? DEFAULT_PROFILE : [])]);
   const withDiscovery = wanted.includes("default") || wanted.includes("discovery");
 
+  const tools = all.filter((t) => (chosenSets.has(t.toolset) || chosenNames.has(t.name)) && allowed(t));
+  // A tool listed only because of the default profile is compact; asked for by toolset or by name, it is listed in full.
+  const compact = new Map(
+    wanted.includes("default")
+      ? tools.filter((t) => COMPACT_FIELDS.has(t.name) && !chosenSets.has(t.toolset) && !selection.tools.includes(t.name)).map((t) => [t.name, COMPACT_FIELDS.get(t.name)!] as const)
+      : [],
+  );
   return {
-    tools: all.filter((t) => (chosenSets.has(t.toolset) || chosenNames.has(t.name)) && allowed(t)),
+    tools,
+    compact,
     // call_zoom_tool refuses writes in read-only mode, so it stays: read-only mode makes it read-only.
     discovery: DISCOVERY_TOOLS.filter((n) => (withDiscovery || chosenNames.has(n)) && !excluded.has(n)),
     callable: all.filter(allowed),
