@@ -75,7 +75,7 @@ async function main() {
   console.log(`| server | median | RSS after list |`);
   console.log(`|---|---:|---:|`);
   console.log(`| zoom-mcp --toolsets all (373 tools) | ${ms(oursMedian)} | ${ours.rssMiB.toFixed(1)} MiB |`);
-  console.log(`| zoom-mcp, no flags (default profile, 28 tools) | ${ms(byDefault.median)} | ${byDefault.rssMiB.toFixed(1)} MiB |`);
+  console.log(`| zoom-mcp, no flags (default profile, 27 tools) | ${ms(byDefault.median)} | ${byDefault.rssMiB.toFixed(1)} MiB |`);
   console.log(`| one-tool SDK server | ${ms(base.median)} | ${base.rssMiB.toFixed(1)} MiB |`);
   console.log(`ratio: ${(oursMedian / base.median).toFixed(2)}x; tools/list with every toolset: ${ours.listBytes} bytes, ~${Math.round(ours.listBytes / 4)} tokens\n`);
 

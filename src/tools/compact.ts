@@ -68,5 +68,5 @@ function withObject(node: JsonSchema, picked: JsonSchema): JsonSchema {
 
 /** What a compact tool's description adds: how to reach the fields it does not list. */
 export function compactDescription(tool: { readonly name: string; readonly description: string }): string {
-  return `${firstSentence(tool.description.split("\n")[0]!)} Common fields only; describe_zoom_tool lists the rest, which this tool and call_zoom_tool accept.`;
+  return `${firstSentence(tool.description.split("\n")[0]!)} Common fields only: describe_zoom_tool shows the rest, which this tool and call_zoom_tool take.`;
 }
