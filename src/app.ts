@@ -100,13 +100,14 @@ export async function createApp(config: Config, catalog: Catalog, logger: Logger
   });
   const calls = new CallTracker();
   const deps: ServerDeps = { client, logger, calls, files: fileAccessFor(config), sandbox: !!sandbox };
-  const optionsFor = (tools: ToolSpec[], metaTools: MetaTool[]) => ({
+  const optionsFor = (tools: ToolSpec[], metaTools: MetaTool[], compact: Served["compact"]) => ({
     tools,
+    compact,
     meta: metaTools,
     maxResultChars: config.maxResultTokens * 4,
     instructions: instructionsFor({ discovery: metaTools.length > 0, sandbox: !!sandbox }),
   });
-  const options = optionsFor(served.tools, meta);
+  const options = optionsFor(served.tools, meta, served.compact);
   // Narrowed tool sets are few (one per token config or header combination): build each once.
   const narrowed = new Map<string, ReturnType<typeof optionsFor>>();
   const optionsForLimits = (limits: readonly Limits[]) => {
@@ -116,7 +117,7 @@ export async function createApp(config: Config, catalog: Catalog, logger: Logger
       const result: Served = limits.reduce((acc, l) => narrow(acc, l), served as Served);
       const readOnly = config.readOnly || limits.some((l) => l.readOnly);
       const metaTools = discoveryTools({ callable: result.callable, served: new Set(result.tools.map((t) => t.name)), readOnly }).filter((m) => result.discovery.includes(m.name));
-      found = optionsFor(result.tools, metaTools);
+      found = optionsFor(result.tools, metaTools, result.compact);
       if (narrowed.size >= 256) narrowed.delete(narrowed.keys().next().value!);
       narrowed.set(key, found);
     }
@@ -124,7 +125,6 @@ export async function createApp(config: Config, catalog: Catalog, logger: Logger
   };
   return {
     tools: served.tools,
-    compact: served.compact,
     meta,
     deps,
     calls,

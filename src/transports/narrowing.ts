@@ -83,7 +83,10 @@ export function narrow(served: Served, limits: Limits): Served {
     tools = tools.filter(readOnly);
     callable = callable.filter(readOnly);
   }
-  return { tools, discovery, callable };
+  // A tool that stays keeps its compact listing.
+  const kept = new Set(tools.map((t) => t.name));
+  const compact = new Map([...served.compact].filter(([name]) => kept.has(name)));
+  return { tools, discovery, callable, compact };
 }
 
 /** A stable key for caching a list of limits. */
