@@ -8,6 +8,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { FakeZoom } from "../test/helpers/fake-zoom.js";
 import { httpBenches } from "./http-load.js";
+import { governorBenchmarks } from "./governor.js";
 import { allListSizes } from "./list-sizes.js";
 import { searchQuality } from "./search-quality.js";
 
@@ -79,8 +80,9 @@ async function main() {
   console.log(`| one-tool SDK server | ${ms(base.median)} | ${base.rssMiB.toFixed(1)} MiB |`);
   console.log(`ratio: ${(oursMedian / base.median).toFixed(2)}x; tools/list with every toolset: ${ours.listBytes} bytes, ~${Math.round(ours.listBytes / 4)} tokens\n`);
 
-  // Per-call overhead over stdio vs direct HTTP to the same fake.
-  const { client, transport } = await connect(process.execPath, [ENTRY, "--toolsets", "meetings"], env);
+  // Per-call overhead over stdio vs direct HTTP to the same fake. The fake has no rate limit, so lift the governor's
+  // Light budget: this measures the call path, not pacing (see governorBenchmarks for that).
+  const { client, transport } = await connect(process.execPath, [ENTRY, "--toolsets", "meetings"], { ...env, ZOOM_RATE_LIMIT_LIGHT: "10000" });
   const args = { meetingId: "85746065123", stream_url: "rtmp://live.example.com/app", stream_key: "key" };
   await client.callTool({ name: "update_meeting_livestream", arguments: args }); // warm the token and JIT
   const rssIdle = rssKiB(transport.pid!);
@@ -123,6 +125,8 @@ async function main() {
   console.log("");
   await fake.stop();
   await httpBenches({ churnSessions: Number(process.env.BENCH_CHURN_SESSIONS ?? 10_000) });
+  console.log("");
+  await governorBenchmarks(ENTRY);
 }
 
 main().catch((error: unknown) => {

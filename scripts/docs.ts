@@ -178,16 +178,17 @@ export function renderScopes(facts: Facts): string {
 }
 
 export function renderLimits(): string {
-  const policy = defaultRetryPolicy(parseConfig({}).maxRetries);
+  const defaults = parseConfig({});
+  const policy = defaultRetryPolicy(defaults.maxRetries, defaults.rateLimitWaitMs);
   const seconds = (ms: number) => `${ms / 1000} s`;
   return [
     "| limit | default | set by |",
     "|---|---|---|",
-    `| retries after the first attempt | ${policy.maxRetries} | \`${SETTINGS.maxRetries.env}\` |`,
+    `| retries after the first attempt (5xx and dropped connections; 429s are bounded by the total wait instead) | ${policy.maxRetries} | \`${SETTINGS.maxRetries.env}\` |`,
     `| first backoff step (doubles each retry, with jitter) | ${seconds(policy.baseDelayMs)} | fixed |`,
     `| largest backoff step | ${seconds(policy.maxDelayMs)} | fixed |`,
     `| longest \`Retry-After\` waited out (longer: the call fails and says when to retry) | ${seconds(policy.maxRetryAfterMs)} | fixed |`,
-    `| total waiting per call | ${seconds(policy.maxTotalWaitMs)} | fixed |`,
+    `| total waiting per call (the rate governor's queue, 429 retries, backoffs) | ${seconds(policy.maxTotalWaitMs)} | \`${SETTINGS.rateLimitWaitMs.env}\` |`,
     `| timeout of one attempt | ${seconds(parseConfig({}).timeoutMs)} | \`${SETTINGS.timeoutMs.env}\` |`,
     `| server errors retried (GET, PUT, DELETE only) | ${[...policy.retryableStatuses].join(", ")} | fixed |`,
   ].join("\n");

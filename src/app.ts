@@ -2,9 +2,13 @@
 import { createTokenProvider } from "./auth/index.js";
 import { StaticTokenProvider } from "./auth/static-token.js";
 import { DEFAULT_API_BASE_URL, sourceOf, type Config } from "./config.js";
-import { ZoomClient } from "./http/client.js";
+import { createHash } from "node:crypto";
+import { abortableSleep, ZoomClient } from "./http/client.js";
+import { Governor } from "./http/governor.js";
+import { FlexibleDailyStore, MemoryWindowStore, RedisWindowStore } from "./http/governor-store.js";
 import { defaultRetryPolicy } from "./http/policy.js";
 import type { Logger } from "./logger.js";
+import type { RedisLink } from "./redis.js";
 import { createServer, instructionsFor, type ServerDeps } from "./server.js";
 import type { Catalog } from "./catalog/load.js";
 import type { Sandbox } from "./sandbox/index.js";
@@ -36,6 +40,14 @@ export interface App {
   newServer(limits?: readonly Limits[]): ReturnType<typeof createServer>;
   /** Throws NarrowingError when a limit names unknown toolsets or tools. */
   checkLimits(limits: Limits, source: string): void;
+  /** Paces calls to Zoom's limits; absent in sandbox mode. */
+  readonly governor?: Governor;
+  /** The shared Redis, when a Redis URL is configured. */
+  readonly redis?: RedisLink;
+  /** What /healthz adds: the governor's budgets and the Redis state. */
+  health(): Record<string, unknown>;
+  /** Closes the Redis connection, if any. */
+  close(): Promise<void>;
 }
 
 /** Where file_path may read: over HTTP only from --upload-dir; over stdio from it or the working directory. */
@@ -61,6 +73,9 @@ class NoticingTokenProvider implements TokenProvider {
   invalidate(token: string): boolean {
     return this.inner.invalidate(token);
   }
+  get refreshable(): boolean {
+    return this.inner.refreshable;
+  }
 }
 
 /**
@@ -85,14 +100,41 @@ export async function createApp(config: Config, catalog: Catalog, logger: Logger
       })
     : undefined;
   const fetchImpl = sandbox?.fetch ?? overrides.fetch;
+  // ioredis loads only when Redis is configured.
+  const redis = config.redisUrl && !sandbox ? new (await import("./redis.js")).RedisLink({ url: config.redisUrl, logger }) : undefined;
+  // Zoom's limits are per account: replicas of one account share keys, other accounts never do.
+  const account = config.accountId ?? `token:${createHash("sha256").update(config.accessToken ?? "").digest("hex")}`;
+  // The governor paces calls to the real Zoom's limits. The sandbox simulates Zoom in process, with limits only when asked
+  // (--sandbox-rate-limits), and those are there to show the HTTP core's own 429 handling, so it runs ungoverned.
+  const governor = sandbox
+    ? undefined
+    : new Governor({
+        plan: config.plan,
+        overrides: Object.fromEntries(
+          (
+            [
+              ["Light", config.rateLimitLight],
+              ["Medium", config.rateLimitMedium],
+              ["Heavy", config.rateLimitHeavy],
+              ["Resource-intensive", config.rateLimitResourceIntensive],
+            ] as const
+          ).filter(([, v]) => v !== undefined),
+        ),
+        windows: redis ? new RedisWindowStore(redis, (key) => redis.key(account, key)) : new MemoryWindowStore(),
+        daily: new FlexibleDailyStore(redis, redis ? redis.key(account) : "zoom-mcp"),
+        logger,
+        now: overrides.now ?? Date.now,
+        sleep: overrides.sleep ?? abortableSleep,
+      });
   const client = new ZoomClient({
+    ...(governor ? { governor } : {}),
     auth: sandboxModule
       ? new StaticTokenProvider(sandboxModule.SANDBOX_TOKEN)
-      : new NoticingTokenProvider(createTokenProvider(config, logger, fetchImpl), "Server-to-Server OAuth"),
+      : new NoticingTokenProvider(createTokenProvider(config, logger, fetchImpl, redis, overrides.now), "Server-to-Server OAuth"),
     ...(sandboxModule ? { apiBaseUrl: sandboxModule.SANDBOX_API_BASE_URL } : config.apiBaseUrl ? { apiBaseUrl: config.apiBaseUrl } : {}),
     defaultApiBaseUrl: DEFAULT_API_BASE_URL,
     timeoutMs: config.timeoutMs,
-    retry: defaultRetryPolicy(config.maxRetries),
+    retry: defaultRetryPolicy(config.maxRetries, config.rateLimitWaitMs),
     logger,
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
     ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
@@ -131,5 +173,11 @@ export async function createApp(config: Config, catalog: Catalog, logger: Logger
     ...(sandbox ? { sandbox } : {}),
     newServer: (limits?: readonly Limits[]) => createServer(limits?.length ? optionsForLimits(limits) : options, deps),
     checkLimits: (limits, source) => validateLimits(limits, catalog.tools, DISCOVERY_TOOLS, source),
+    ...(governor ? { governor } : {}),
+    ...(redis ? { redis } : {}),
+    health: () => ({ rateLimits: governor ? governor.status() : { plan: "sandbox: not paced" }, redis: redis ? redis.health() : { state: "disabled" } }),
+    close: async () => {
+      await redis?.close();
+    },
   };
 }

@@ -105,3 +105,76 @@ describe("token cache timing", () => {
     await fake.stop();
   });
 });
+
+describe("token hygiene (issue 11 §4)", () => {
+  let h: Harness;
+  afterEach(() => h?.close());
+
+  it("keeps a short-lived token for most of its life instead of fetching one per call", async () => {
+    h = await startHarness({ fakeOptions: { permissive: true } });
+    let n = 0;
+    h.fake.tokenResponder = () => ({ status: 200, body: { access_token: `short-${++n}`, token_type: "bearer", expires_in: 30 } });
+    for (let i = 0; i < 5; i++) {
+      await h.call("get_meeting", { meetingId: String(i + 1) });
+      h.clock.now += 1000;
+    }
+    // expires_in 30 s is shorter than the 60 s margin: the margin shrinks to a tenth of the lifetime.
+    expect(h.fake.tokenRequests).toHaveLength(1);
+  });
+
+  it("refreshes a short-lived token again once most of its lifetime has passed", async () => {
+    const fake = await new FakeZoom({ permissive: true }).start();
+    let clock = 0;
+    let n = 0;
+    fake.tokenResponder = () => ({ status: 200, body: { access_token: `short-${++n}`, expires_in: 30 } });
+    const provider = new ServerToServerTokenProvider({ accountId: "a", clientId: "c", clientSecret: "s", tokenUrl: fake.tokenUrl, timeoutMs: 2000, logger: silentLogger(), now: () => clock });
+    expect((await provider.getToken()).accessToken).toBe("short-1");
+    clock = 26_000;
+    expect((await provider.getToken()).accessToken).toBe("short-1");
+    clock = 27_500;
+    expect((await provider.getToken()).accessToken).toBe("short-2");
+    await fake.stop();
+  });
+
+  it("backs off refreshing during a 401 storm, and one refresh serves every concurrent caller", async () => {
+    h = await startHarness();
+    h.fake.on("GET", /^\/meetings\/\d+$/, { status: 401, body: { code: 124, message: "Invalid access token." } });
+    const concurrent = await Promise.all(Array.from({ length: 10 }, (_, i) => h.call("get_meeting", { meetingId: String(i + 1) })));
+    expect(concurrent.every((r) => r.isError)).toBe(true);
+    // One initial token and one shared refresh, not one refresh per call.
+    expect(h.fake.tokenRequests).toHaveLength(2);
+    for (let i = 0; i < 4; i++) await h.call("get_meeting", { meetingId: "99" });
+    expect(h.fake.tokenRequests).toHaveLength(2);
+    const last = textOf(await h.call("get_meeting", { meetingId: "98" }));
+    expect(last).toContain("holding back further token requests");
+    // After the backoff (1 s, then doubling) one more refresh may happen.
+    h.clock.now += 1500;
+    await h.call("get_meeting", { meetingId: "97" });
+    expect(h.fake.tokenRequests).toHaveLength(3);
+    await h.call("get_meeting", { meetingId: "96" });
+    expect(h.fake.tokenRequests).toHaveLength(3);
+  });
+
+  it("explains a rejected static token without promising a refresh", async () => {
+    h = await startHarness({ credentials: "static" });
+    h.fake.on("GET", "/meetings/1", { status: 401, body: { code: 124, message: "Invalid access token." } });
+    const text = textOf(await h.call("get_meeting", { meetingId: "1" }));
+    expect(text).toContain("Zoom rejected ZOOM_ACCESS_TOKEN");
+    expect(text).toContain("cannot renew a fixed token");
+    expect(text).not.toMatch(/after a refresh/);
+    expect(h.fake.tokenRequests).toHaveLength(0);
+    expect(h.fake.requests).toHaveLength(1);
+  });
+
+  it("logs a token-endpoint network failure, without the secret", async () => {
+    h = await startHarness();
+    h.fake.tokenResponder = () => ({ drop: true });
+    const result = await h.call("get_meeting", { meetingId: "1" });
+    expect(result.isError).toBe(true);
+    const logs = h.logs.join("");
+    expect(logs).toMatch(/could not reach the Zoom token endpoint/);
+    expect(logs).toContain(h.fake.tokenUrl);
+    expect(logs).not.toContain(SECRET);
+    expect(logs).not.toContain(Buffer.from(`client-1:${SECRET}`).toString("base64"));
+  });
+});

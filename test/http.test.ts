@@ -36,17 +36,32 @@ describe("rate limits and retries", () => {
     expect(h.waits[0]).toBeLessThanOrEqual(3000);
   });
 
-  it("uses jittered exponential backoff when a 429 has no Retry-After, and caps the attempts", async () => {
+  it("uses jittered exponential backoff when a 429 has no Retry-After, until the 60 s wait budget runs out", async () => {
     h.fake.on("GET", "/meetings/5", QPS_429());
     const result = await h.call("get_meeting", { meetingId: "5" });
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toContain("still exceeded after 3 retries");
-    expect(h.fake.requests).toHaveLength(4);
-    expect(h.waits).toHaveLength(3);
-    h.waits.forEach((w, i) => {
-      expect(w).toBeGreaterThanOrEqual((500 * 2 ** i) / 2);
-      expect(w).toBeLessThanOrEqual(500 * 2 ** i);
+    // Not a fixed number of attempts: as many as fit into the wait budget (ZOOM_RATE_LIMIT_WAIT_MS, 60 s).
+    expect(textOf(result)).toMatch(/still exceeded after \d+ retries and \d+ s of waiting \(the wait budget is 60 s\)/);
+    const backoffs = h.waits.filter((w) => w > 0);
+    expect(backoffs.length).toBeGreaterThan(3);
+    expect(h.fake.requests).toHaveLength(backoffs.length + 1);
+    backoffs.forEach((w, i) => {
+      const step = Math.min(8000, 500 * 2 ** i);
+      expect(w).toBeGreaterThanOrEqual(step / 2);
+      expect(w).toBeLessThanOrEqual(step);
     });
+    const total = backoffs.reduce((a, b) => a + b, 0);
+    expect(total).toBeLessThanOrEqual(60_000);
+    expect(total).toBeGreaterThan(60_000 - 8000);
+  });
+
+  it("bounds 429 retries by ZOOM_RATE_LIMIT_WAIT_MS", async () => {
+    await h.close();
+    h = await startHarness({ config: { rateLimitWaitMs: "5000" } });
+    h.fake.on("PATCH", "/meetings/123/livestream", QPS_429("2"));
+    const result = await h.call("update_meeting_livestream", LIVESTREAM);
+    expect(textOf(result)).toContain("the wait budget is 5 s");
+    expect(h.fake.requests).toHaveLength(3);
   });
 
   it("fails a daily limit at once with the reset time and category", async () => {

@@ -1,6 +1,7 @@
 import ky, { type KyInstance } from "ky";
 import { envName } from "../config.js";
 import type { Logger } from "../logger.js";
+import type { SharedTokenStore } from "./shared-token.js";
 import { AuthError, type AccessToken, type TokenProvider } from "./types.js";
 
 export interface ServerToServerOptions {
@@ -15,14 +16,27 @@ export interface ServerToServerOptions {
   /** @default Date.now */
   readonly now?: () => number;
   /**
-   * Refresh this long before `expires_in` runs out, so a token never expires mid-request.
+   * Refresh this long before `expires_in` runs out, so a token never expires mid-request. A short
+   * lifetime gets a tenth of it instead, so a token is always used for most of its life.
    * @default 60_000
    */
   readonly expirySkewMs?: number;
+  /** Shares one token between replicas through Redis (the redisUrl setting). */
+  readonly shared?: SharedTokenStore;
+  /**
+   * After Zoom rejects a fresh token too, the next forced refresh waits this long, doubling each
+   * time up to `maxRefreshBackoffMs`, so a 401 storm cannot become a token-request storm.
+   * @default 1000
+   */
+  readonly refreshBackoffMs?: number;
+  /** @default 300_000 */
+  readonly maxRefreshBackoffMs?: number;
 }
 
 interface CachedToken extends AccessToken {
   readonly expiresAt: number;
+  /** expires_in, in ms: the refresh margin scales down for short-lived tokens. */
+  readonly lifetimeMs?: number;
 }
 
 interface TokenResponse {
@@ -42,6 +56,14 @@ export class ServerToServerTokenProvider implements TokenProvider {
   private readonly http: KyInstance;
   private readonly now: () => number;
   private readonly skew: number;
+  /** Forced refreshes (after a 401) in a row, and when the next one is allowed. */
+  private forced = 0;
+  private lastForcedAt = -Infinity;
+  private nextForcedAt = -Infinity;
+  /** The token Zoom last rejected: never taken back from the shared store. */
+  private rejected: string | undefined;
+  private dropping: Promise<void> | undefined;
+  readonly refreshable = true;
 
   constructor(private readonly options: ServerToServerOptions) {
     this.now = options.now ?? Date.now;
@@ -56,17 +78,72 @@ export class ServerToServerTokenProvider implements TokenProvider {
 
   async getToken(signal?: AbortSignal): Promise<AccessToken> {
     const cached = this.cached;
-    if (cached && this.now() < cached.expiresAt - this.skew) return cached;
-    this.inflight ??= this.fetchToken().finally(() => {
+    if (cached && this.fresh(cached)) return cached;
+    this.inflight ??= this.obtain().finally(() => {
       this.inflight = undefined;
     });
     // A caller that is cancelled stops waiting; the shared request carries on for the others.
     return signal ? raceAbort(this.inflight, signal) : this.inflight;
   }
 
+  /**
+   * Zoom rejected `token`. A caller holding an older token than the current one simply retries with
+   * the current one; the first caller to report the current token triggers the one refresh that all
+   * share. Refreshes after repeated 401s back off (1 s, 2 s, 4 s ... up to 5 min, reset after 5
+   * quiet minutes); while one is held back, false tells the caller to fail instead of retrying.
+   */
   invalidate(token: string): boolean {
-    if (this.cached?.accessToken === token) this.cached = undefined;
+    const current = this.cached?.accessToken;
+    if (current !== undefined && current !== token) return true;
+    if (current === undefined && this.inflight) return true;
+    const now = this.now();
+    const maxBackoff = this.options.maxRefreshBackoffMs ?? 300_000;
+    if (now - this.lastForcedAt > maxBackoff) this.forced = 0;
+    if (now < this.nextForcedAt) {
+      this.options.logger.warn({ retryInMs: this.nextForcedAt - now }, "Zoom keeps rejecting fresh tokens: holding back the next refresh");
+      return false;
+    }
+    this.forced++;
+    this.lastForcedAt = now;
+    this.nextForcedAt = now + Math.min(maxBackoff, (this.options.refreshBackoffMs ?? 1000) * 2 ** (this.forced - 1));
+    this.cached = undefined;
+    this.rejected = token;
+    if (this.options.shared) this.dropping = this.options.shared.drop(token);
     return true;
+  }
+
+  private fresh(token: CachedToken): boolean {
+    return this.now() < token.expiresAt - marginFor(token, this.skew);
+  }
+
+  /** Without Redis: fetch. With it: take the shared token, or fetch it under the replicas' lock. */
+  private async obtain(): Promise<CachedToken> {
+    const shared = this.options.shared;
+    if (!shared) return this.fetchToken();
+    await this.dropping;
+    const usable = (t: CachedToken | undefined | "down"): t is CachedToken => !!t && t !== "down" && t.accessToken !== this.rejected && this.fresh(t);
+    const giveUpAt = performance.now() + this.options.timeoutMs;
+    for (;;) {
+      const found = await shared.read();
+      if (found === "down") return this.fetchToken();
+      if (usable(found)) return (this.cached = found);
+      const lock = await shared.lock(this.options.timeoutMs + 5000);
+      if (lock === "down") return this.fetchToken();
+      if (lock) {
+        try {
+          const again = await shared.read();
+          if (usable(again)) return (this.cached = again);
+          const token = await this.fetchToken();
+          await shared.write(token, token.expiresAt - this.now());
+          return token;
+        } finally {
+          await shared.unlock(lock);
+        }
+      }
+      // Another replica is fetching: wait for its token rather than fetch one that would invalidate it.
+      if (performance.now() > giveUpAt) return this.fetchToken();
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   }
 
   private async fetchToken(): Promise<CachedToken> {
@@ -79,7 +156,9 @@ export class ServerToServerTokenProvider implements TokenProvider {
         body: new URLSearchParams({ grant_type: "account_credentials", account_id: accountId }),
       });
     } catch (error) {
-      throw new AuthError(`Could not reach the Zoom token endpoint ${tokenUrl}: ${describeNetworkError(error)}`);
+      const reason = describeNetworkError(error);
+      logger.warn({ tokenUrl, err: reason }, "could not reach the Zoom token endpoint");
+      throw new AuthError(`Could not reach the Zoom token endpoint ${tokenUrl}: ${reason}`);
     }
     const body = (await response.json().catch(() => ({}))) as TokenResponse & { reason?: unknown; error?: unknown };
     if (!response.ok || typeof body.access_token !== "string") {
@@ -90,12 +169,18 @@ export class ServerToServerTokenProvider implements TokenProvider {
     const token: CachedToken = {
       accessToken: body.access_token,
       expiresAt: started + expiresIn * 1000,
+      lifetimeMs: expiresIn * 1000,
       ...(typeof body.api_url === "string" && body.api_url ? { apiUrl: body.api_url } : {}),
     };
     this.cached = token;
     logger.debug({ expiresIn, apiUrl: token.apiUrl }, "fetched a Server-to-Server OAuth token");
     return token;
   }
+}
+
+/** Refresh margin: the configured skew, or a tenth of a short token's lifetime. */
+function marginFor(token: CachedToken & { lifetimeMs?: number }, skew: number): number {
+  return Math.min(skew, (token.lifetimeMs ?? Infinity) / 10);
 }
 
 /** Turns Zoom's OAuth error shape (`{reason, error}`) into a sentence that says what to fix. */

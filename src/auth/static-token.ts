@@ -3,6 +3,7 @@ import { AuthError, type AccessToken, type TokenProvider } from "./types.js";
 
 /** Serves a ready bearer token (the accessToken setting). It cannot be refreshed. */
 export class StaticTokenProvider implements TokenProvider {
+  readonly refreshable = false;
   constructor(private readonly token: string) {}
 
   async getToken(): Promise<AccessToken> {
@@ -16,6 +17,7 @@ export class StaticTokenProvider implements TokenProvider {
 
 /** Stands in when no credentials are configured: every call fails with what to set. */
 export class MissingCredentialsProvider implements TokenProvider {
+  readonly refreshable = false;
   constructor(private readonly missing: readonly string[]) {}
 
   async getToken(): Promise<AccessToken> {

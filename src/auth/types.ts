@@ -12,6 +12,8 @@ export interface TokenProvider {
    * fetched, so the caller may retry once.
    */
   invalidate(token: string): boolean;
+  /** False for a fixed access token (the accessToken setting), which zoom-mcp cannot replace when Zoom rejects it. */
+  readonly refreshable: boolean;
 }
 
 /** A failure to obtain a token. Its message is safe to show: it never holds a secret or a token. */

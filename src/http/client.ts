@@ -7,6 +7,8 @@ import ky, { type KyInstance, TimeoutError } from "ky";
 import { AuthError, type TokenProvider } from "../auth/index.js";
 import type { Logger } from "../logger.js";
 import { markSent, notice } from "../transports/calls.js";
+import type { RateLimitLabel } from "../tools/define.js";
+import type { Governor } from "./governor.js";
 import { backoffDelay, type RetryPolicy } from "./policy.js";
 import { classifyRateLimit, parseRetryAfter, type RateLimitInfo } from "./rate-limit.js";
 import { joinUrl } from "./url.js";
@@ -43,6 +45,11 @@ export interface ZoomFailure {
   readonly fieldErrors?: ReadonlyArray<{ field?: string; message?: string }>;
   readonly trackingId?: string;
   readonly rateLimit?: RateLimitInfo;
+  /**
+   * For a 401: `refreshed` when a fresh token was rejected too, `held` when a refresh was held back
+   * (repeated 401s), `static` when the token is a fixed access token that cannot be refreshed.
+   */
+  readonly tokenState?: "refreshed" | "held" | "static";
   readonly retries: number;
 }
 
@@ -52,6 +59,8 @@ export interface SendOptions {
   readonly signal?: AbortSignal;
   /** Told before each wait between attempts, so a caller can report progress. */
   readonly onWait?: (waitMs: number, reason: string) => void;
+  /** The endpoint's rate-limit label, for the governor's per-label budget. */
+  readonly rateLimit?: RateLimitLabel;
 }
 
 export interface ZoomClientOptions {
@@ -70,6 +79,8 @@ export interface ZoomClientOptions {
   readonly now?: () => number;
   /** @default Math.random */
   readonly random?: () => number;
+  /** Paces calls to Zoom's limits (src/http/governor.ts); without it calls go out at once. */
+  readonly governor?: Governor;
 }
 
 interface ZoomErrorBody {
@@ -102,6 +113,7 @@ export class ZoomClient {
     let retries = 0;
     let waited = 0;
     let refreshed = false;
+    const ticket = this.options.governor?.ticket(request.method, request.path, options.rateLimit);
 
     for (;;) {
       let token: string;
@@ -114,6 +126,12 @@ export class ZoomClient {
         if (options.signal?.aborted) return failure("aborted", "The call was cancelled.", retries);
         const message = error instanceof AuthError ? error.message : `Could not obtain a Zoom token: ${String(error)}`;
         return failure("auth", message, retries, error instanceof AuthError && error.status ? { status: error.status } : {});
+      }
+
+      if (ticket) {
+        const gate = await ticket.acquire({ budgetMs: retry.maxTotalWaitMs - waited, ...(options.signal ? { signal: options.signal } : {}), ...(options.onWait ? { onWait: options.onWait } : {}) });
+        if (!gate.ok) return failure(gate.kind, gate.message, retries, gate.rateLimit ? { rateLimit: gate.rateLimit } : {});
+        waited += gate.waitedMs;
       }
 
       let response: Response;
@@ -142,10 +160,13 @@ export class ZoomClient {
         return failure(kind, `${what}.${unsure}`, retries);
       }
 
+      ticket?.observe(response.headers);
       const trackingId = response.headers.get("x-zm-trackingid") ?? undefined;
       if (response.ok) {
         const example = response.headers.get("x-zoom-mcp-sandbox") === "example";
-        return { ok: true, status: response.status, data: await readBody(response), retries, ...(trackingId ? { trackingId } : {}), ...(example ? { sandboxExample: true as const } : {}) };
+        const data = await readBody(response);
+        ticket?.succeeded(data);
+        return { ok: true, status: response.status, data, retries, ...(trackingId ? { trackingId } : {}), ...(example ? { sandboxExample: true as const } : {}) };
       }
 
       const body = (await readBody(response)) as ZoomErrorBody | string | undefined;
@@ -165,21 +186,23 @@ export class ZoomClient {
       if (response.status === 429) {
         const info = classifyRateLimit(response.headers, zoomMessage, this.now());
         const limitName = `${info.category ? `${info.category} ` : ""}${info.kind === "daily" ? "daily" : "per-second"} rate limit`;
+        const delay = info.retryAfterMs ?? backoffDelay(retry, retries, this.options.random);
+        await ticket?.limited(info, delay);
         if (info.kind === "daily") {
           return failure("rate_limit", `Zoom's ${limitName} is used up${zoomMessage ? `: ${zoomMessage}` : ""}. It resets at ${info.resetAt!.toISOString()}; do not retry before then.`, retries, {
             status: 429, code: zoomCode, trackingId, rateLimit: info,
           });
         }
-        const delay = info.retryAfterMs ?? backoffDelay(retry, retries, this.options.random);
+        // A 429 means Zoom did nothing, so any method may go again, until the call's wait budget runs out.
         const tooLong = delay > retry.maxRetryAfterMs || waited + delay > retry.maxTotalWaitMs;
-        if (retries < retry.maxRetries && !tooLong) {
+        if (!tooLong) {
           if (!(await this.wait(delay, `Zoom ${limitName} reached; retrying`, options))) return failure("aborted", "The call was cancelled.", retries);
           waited += delay;
           retries++;
           continue;
         }
         const after = info.retryAfterMs !== undefined ? ` Zoom asked to wait ${Math.ceil(info.retryAfterMs / 1000)} s.` : "";
-        return failure("rate_limit", `Zoom's ${limitName} was still exceeded after ${retries} ${retries === 1 ? "retry" : "retries"}.${after} Try again shortly, or slow down.`, retries, {
+        return failure("rate_limit", `Zoom's ${limitName} was still exceeded after ${retries} ${retries === 1 ? "retry" : "retries"} and ${Math.round(waited / 1000)} s of waiting (the wait budget is ${Math.round(retry.maxTotalWaitMs / 1000)} s).${after} Try again shortly, or slow down.`, retries, {
           status: 429, code: zoomCode, trackingId, rateLimit: info,
         });
       }
@@ -195,8 +218,9 @@ export class ZoomClient {
       }
 
       const fieldErrors = typeof body === "object" && Array.isArray(body?.errors) ? (body.errors as ZoomFailure["fieldErrors"]) : undefined;
+      const tokenState = response.status === 401 ? (!this.options.auth.refreshable ? "static" : refreshed ? "refreshed" : "held") : undefined;
       return failure("http", zoomMessage ?? `HTTP ${response.status} ${response.statusText}`.trim(), retries, {
-        status: response.status, code: zoomCode, trackingId, ...(fieldErrors ? { fieldErrors } : {}),
+        status: response.status, code: zoomCode, trackingId, tokenState, ...(fieldErrors ? { fieldErrors } : {}),
       });
     }
   }

@@ -1,6 +1,6 @@
 /** How the HTTP core retries, written as data so the policy can be read (and tested) in one place. */
 export interface RetryPolicy {
-  /** Retries after the first attempt. */
+  /** Retries after the first attempt, for 5xx and network errors (idempotent methods). 429s are bounded by `maxTotalWaitMs` instead. */
   readonly maxRetries: number;
   /** Methods that may be sent again after a 5xx, a dropped connection or a timeout. */
   readonly idempotentMethods: ReadonlySet<string>;
@@ -12,11 +12,11 @@ export interface RetryPolicy {
   readonly maxDelayMs: number;
   /** A Retry-After longer than this is not waited out: the call fails and says when to try again. */
   readonly maxRetryAfterMs: number;
-  /** Total time one call may spend waiting between attempts. */
+  /** Total time one call may spend waiting: in the governor's queue, for 429s, and between retries. */
   readonly maxTotalWaitMs: number;
 }
 
-export function defaultRetryPolicy(maxRetries = 3): RetryPolicy {
+export function defaultRetryPolicy(maxRetries = 3, maxTotalWaitMs = 60_000): RetryPolicy {
   return {
     maxRetries,
     // A 429 means Zoom did nothing, so it is retried for every method; these are only for 5xx and network errors.
@@ -26,7 +26,7 @@ export function defaultRetryPolicy(maxRetries = 3): RetryPolicy {
     baseDelayMs: 500,
     maxDelayMs: 8_000,
     maxRetryAfterMs: 30_000,
-    maxTotalWaitMs: 60_000,
+    maxTotalWaitMs,
   };
 }
 

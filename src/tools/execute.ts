@@ -55,6 +55,7 @@ export async function executeTool(tool: ToolSpec, rawArgs: unknown, ctx: Execute
       notice("info", `${tool.name}: ${text}`);
       ctx.onProgress?.(text);
     },
+    ...(tool.rateLimit ? { rateLimit: tool.rateLimit } : {}),
   };
   let outcome: ZoomSuccess | ZoomFailure;
   const notes: string[] = [];

@@ -1,6 +1,7 @@
 /** Turning HTTP outcomes and validation failures into MCP tool results. */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
+import { CREDENTIALS, joinNames } from "../config.js";
 import type { ZoomFailure } from "../http/client.js";
 import type { ToolSpec } from "./define.js";
 
@@ -13,7 +14,7 @@ const SCOPE_CODES = new Set([4711, 4700]);
 
 export function failureResult(tool: ToolSpec, outcome: ZoomFailure): CallToolResult {
   const head =
-    outcome.kind === "http" || outcome.kind === "rate_limit"
+    (outcome.kind === "http" || outcome.kind === "rate_limit") && outcome.status !== undefined
       ? `Zoom returned HTTP ${outcome.status}${outcome.code !== undefined ? `, code ${outcome.code}` : ""}: ${outcome.message}`
       : outcome.message;
   const lines = [head];
@@ -34,6 +35,12 @@ function hintFor(tool: ToolSpec, outcome: ZoomFailure): string | undefined {
     case 400:
       return outcome.code === 300 || outcome.fieldErrors?.length ? "fix the fields named above and call again." : undefined;
     case 401:
+      if (outcome.tokenState === "static") {
+        return `Zoom rejected ${CREDENTIALS.token}. zoom-mcp cannot renew a fixed token: it may have expired (Zoom tokens last about an hour) or been revoked. Set a new ${CREDENTIALS.token}, or set ${joinNames(CREDENTIALS.s2s)} so zoom-mcp fetches tokens itself.`;
+      }
+      if (outcome.tokenState === "held") {
+        return "Zoom keeps rejecting freshly fetched tokens, so zoom-mcp is holding back further token requests for a while. Check that the app is activated and its credentials and scopes are right.";
+      }
       return "Zoom rejected the access token even after a refresh. Check the app's credentials and that it is activated.";
     case 403:
       return "the account or user lacks permission or the plan for this feature.";

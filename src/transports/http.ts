@@ -113,6 +113,7 @@ export function httpOptionsFromConfig(config: Config, app: App, logger: Logger):
     maxSessionsPerClient: config.maxSessionsPerClient,
     calls: app.calls,
     drainTimeoutMs: config.drainTimeoutMs,
+    health: app.health,
   };
 }
 

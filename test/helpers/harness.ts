@@ -33,6 +33,8 @@ export interface HarnessOptions {
   readonly credentials?: "s2s" | "none" | "static";
   /** Serve from the in-process sandbox; its clock advances only when the HTTP core waits. */
   readonly sandbox?: boolean;
+  /** Real clock and real sleeps (for tests against a real limiter); `waits` stays empty. */
+  readonly realTime?: boolean;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -55,14 +57,21 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const waits: number[] = [];
   const clock = { now: Date.parse("2026-03-02T10:00:00.250Z") };
-  const app = await createApp(options.sandbox ? parseConfig({ ...Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== "")), sandbox: "1" }) : config, catalog, createLogger("debug", sink), {
-    sleep: async (ms, signal) => {
-      waits.push(ms);
-      clock.now += ms;
-      if (signal?.aborted) throw signal.reason;
-    },
-    now: () => clock.now,
-  });
+  const app = await createApp(
+    options.sandbox ? parseConfig({ ...Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== "")), sandbox: "1" }) : config,
+    catalog,
+    createLogger("debug", sink),
+    options.realTime
+      ? {}
+      : {
+          sleep: async (ms, signal) => {
+            waits.push(ms);
+            clock.now += ms;
+            if (signal?.aborted) throw signal.reason;
+          },
+          now: () => clock.now,
+        },
+  );
   const server = app.newServer();
   const client = new Client({ name: "test-client", version: "1.0.0" });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
@@ -78,6 +87,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     close: async () => {
       await client.close();
       await server.close();
+      await app.close();
       if (!options.fake) await fake.stop();
     },
   };
