@@ -180,6 +180,10 @@ export function renderScopes(facts: Facts): string {
 export function renderLimits(): string {
   const defaults = parseConfig({});
   const policy = defaultRetryPolicy(defaults.maxRetries, defaults.rateLimitWaitMs);
+  // The table names these fields; when the policy changes shape, this must change with it (not print "NaN s").
+  for (const field of ["maxRetries", "baseDelayMs", "maxDelayMs", "maxRetryAfterMs", "maxTotalWaitMs"] as const) {
+    if (typeof policy[field] !== "number") throw new Error(`scripts/docs.ts renderLimits: RetryPolicy.${field} is gone; update the limits table`);
+  }
   const seconds = (ms: number) => `${ms / 1000} s`;
   return [
     "| limit | default | set by |",
