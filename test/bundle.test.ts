@@ -40,7 +40,7 @@ beforeAll(() => {
   const r = spawnSync(MCPB, ["unpack", built.file, unpacked], { encoding: "utf8" });
   expect(r.status, r.stderr).toBe(0);
   manifest = JSON.parse(readFileSync(join(unpacked, "manifest.json"), "utf8")) as Manifest;
-}, 120_000);
+}, 180_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** What a host does: fill ${__dirname} and ${user_config.*} (with the user's value or the field's default). */

@@ -58,7 +58,7 @@ describe("the npm package", () => {
     const r = spawnSync("npx", ["--offline", "--no-install", pkg.name, "--version"], { cwd: project, env: env(), encoding: "utf8", timeout: 60_000 });
     expect(r.stderr).toBe("");
     expect(r.stdout.trim()).toBe(pkg.version);
-  });
+  }, 60_000);
 
   it("serves MCP over stdio from the installed bin", async () => {
     const transport = new StdioClientTransport({ command: join(project, "node_modules", ".bin", pkg.name), args: ["--sandbox"], cwd: project, env: env(), stderr: "ignore" });
@@ -90,5 +90,5 @@ describe("the npm package", () => {
     const run = spawnSync(process.execPath, ["check.mjs"], { cwd: project, env: env(), encoding: "utf8" });
     expect(run.stderr).toBe("");
     expect(run.stdout).toMatch(/^ZOOM_ACCOUNT_ID \d+ true$/);
-  });
+  }, 120_000); // tsc over the SDK's declarations: about 5 s of CPU, much longer on a busy machine
 });

@@ -177,6 +177,6 @@ describe("README runnable blocks", () => {
       const code = await new Promise((resolve) => child.on("exit", resolve));
       expect(code, err).toBe(0);
       expect(out).toContain("owner@sandbox.example");
-    }, 60_000);
+    }, 120_000); // a framework import and a server start: seconds on an idle machine, more on a busy one
   }
 });
