@@ -195,6 +195,12 @@ export function renderLimits(): string {
     `| total waiting per call (the rate governor's queue, 429 retries, backoffs) | ${seconds(policy.maxTotalWaitMs)} | \`${SETTINGS.rateLimitWaitMs.env}\` |`,
     `| timeout of one attempt | ${seconds(parseConfig({}).timeoutMs)} | \`${SETTINGS.timeoutMs.env}\` |`,
     `| server errors retried (GET, PUT, DELETE only) | ${[...policy.retryableStatuses].join(", ")} | fixed |`,
+    ...(["maxSessions", "maxSessionsPerClient", "sessionIdleMs"] as const).map((key) => {
+      const row: Setting = SETTINGS[key];
+      const value = defaults[key];
+      if (typeof value !== "number") throw new Error(`scripts/docs.ts renderLimits: the ${key} setting is gone; update the limits table`);
+      return `| HTTP: ${row.doc} | ${key.endsWith("Ms") ? `${value / 60_000} min` : value} | \`${row.env}\` |`;
+    }),
   ].join("\n");
 }
 

@@ -56,9 +56,9 @@ function commands(body: string): string[] {
 
 const local = (text: string) => text.replaceAll("/path/to/zoom-mcp", ROOT.replace(/\/$/, ""));
 
-async function listToolsOverHttp(url: string): Promise<string[]> {
+async function listToolsOverHttp(url: string, headers: Record<string, string> = {}): Promise<string[]> {
   const client = new Client({ name: "readme-test", version: "1.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
   const { tools } = await client.listTools();
   await client.close();
   return tools.map((t) => t.name);
@@ -150,11 +150,15 @@ describe("README runnable blocks", () => {
           const url = new URL(String(server.url ?? server.serverUrl));
           expect(url.pathname).toBe("/mcp");
           expect(url.hostname).toBe("127.0.0.1");
-          const { url: served, child } = await serve(process.execPath, [join(ROOT, "dist", "index.js"), "--transport", "http", "--sandbox", "--port", "0"], {});
+          // A bearer token in the config's headers: the server is started with that token required.
+          const headers = (server.headers as Record<string, string> | undefined) ?? {};
+          const token = /^Bearer (\S+)$/.exec(headers.Authorization ?? "")?.[1];
+          const { url: served, child } = await serve(process.execPath, [join(ROOT, "dist", "index.js"), "--transport", "http", "--sandbox", "--port", "0"], token ? { ZOOM_MCP_AUTH_TOKENS: token } : {});
           try {
             const actual = new URL(served);
             url.port = actual.port;
-            expect(await listToolsOverHttp(url.href)).toContain("call_zoom_tool");
+            if (token) await expect(listToolsOverHttp(url.href)).rejects.toThrow();
+            expect(await listToolsOverHttp(url.href, headers)).toContain("call_zoom_tool");
           } finally {
             await stop(child);
           }
