@@ -29,9 +29,13 @@ function newest(path) {
 const mtime = (path) => (existsSync(path) ? statSync(path).mtimeMs : 0);
 
 /** npm writes node_modules/.package-lock.json on every install: older than the lock file means stale. */
-export function ensureInstalled() {
+export function isInstalled() {
   const installed = mtime(join(root, "node_modules", ".package-lock.json"));
-  if (installed === 0 || installed < mtime(join(root, "package-lock.json"))) {
+  return installed > 0 && installed >= mtime(join(root, "package-lock.json"));
+}
+
+export function ensureInstalled() {
+  if (!isInstalled()) {
     process.stderr.write("zoom-mcp: installing dependencies (npm ci)...\n");
     run(["ci", "--no-audit", "--no-fund"]);
   }

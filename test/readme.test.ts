@@ -118,6 +118,10 @@ describe("README runnable blocks", () => {
   for (const block of runnable.filter((b) => b.marker === "runnable: serves")) {
     for (const command of commands(block.body)) {
       it(`README.md:${block.line}: ${command} serves MCP over HTTP`, async () => {
+        // npm start would install or build first; in the middle of a test run that would pull node_modules or dist
+        // from under the other tests, so a stale tree fails here instead (npm test's pretest makes it fresh).
+        const { isBuilt, isInstalled } = (await import("../scripts/prepare.mjs")) as { isBuilt(): boolean; isInstalled(): boolean };
+        expect(isInstalled() && isBuilt(), "node_modules or dist is stale: run npm ci and npm run build (npm test does both)").toBe(true);
         const { url, child } = await serve("bash", ["-c", command], { PORT: "0" });
         try {
           expect(await listToolsOverHttp(url)).toContain("search_zoom_tools");
