@@ -199,7 +199,7 @@ export function renderLimits(): string {
       const row: Setting = SETTINGS[key];
       const value = defaults[key];
       if (typeof value !== "number") throw new Error(`scripts/docs.ts renderLimits: the ${key} setting is gone; update the limits table`);
-      return `| HTTP: ${row.doc} | ${key.endsWith("Ms") ? `${value / 60_000} min` : value} | \`${row.env}\` |`;
+      return `| HTTP: ${row.doc.replace(/, in ms$/, "")} | ${key.endsWith("Ms") ? `${value / 60_000} min` : value} | \`${row.env}\` |`;
     }),
   ].join("\n");
 }
