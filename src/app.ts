@@ -147,6 +147,7 @@ export async function createApp(config: Config, catalog: Catalog, logger: Logger
     compact,
     meta: metaTools,
     maxResultChars: config.maxResultTokens * 4,
+    maxPages: config.maxPages,
     instructions: instructionsFor({ discovery: metaTools.length > 0, sandbox: !!sandbox }),
   });
   const options = optionsFor(served.tools, meta, served.compact);

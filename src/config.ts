@@ -150,6 +150,13 @@ export const SETTINGS = {
     doc: "results longer than this (4 characters a token) are cut at a clean JSON boundary",
     schema: int(1000, 1_000_000),
   }),
+  maxPages: setting({
+    group: "results",
+    env: "ZOOM_MCP_MAX_PAGES",
+    default: "100",
+    doc: "most pages one `all_pages` call fetches; it then stops and hands back next_page_token to continue",
+    schema: int(1, 10_000),
+  }),
   transport: setting({
     group: "transport",
     flag: "transport",

@@ -44,6 +44,8 @@ export interface ServerOptions {
   readonly compact?: ReadonlyMap<string, readonly string[]>;
   /** Largest result text, in characters. @default 80_000 (about 20k tokens) */
   readonly maxResultChars?: number;
+  /** Most pages one `all_pages` call fetches. */
+  readonly maxPages?: number;
   readonly instructions?: string;
 }
 
@@ -125,6 +127,7 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
       signal,
       ...(deps.files ? { files: deps.files } : {}),
       maxResultChars: options.maxResultChars ?? 80_000,
+      ...(options.maxPages !== undefined ? { maxPages: options.maxPages } : {}),
       ...(progressToken !== undefined
         ? {
             onProgress: (message, progress) => {
