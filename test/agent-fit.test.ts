@@ -143,7 +143,7 @@ describe("results that fit", () => {
     h = await startHarness();
     h.fake.on("GET", "/users/me/meetings", { body: { page_size: 30, next_page_token: "n1", meetings: meetings(2) } });
     const result = await h.call("list_user_meetings", { userId: "me", fields: "meetings.id,meetings.topic,next_page_token" });
-    expect(JSON.parse(textOf(result))).toEqual({ next_page_token: "n1", meetings: [{ id: 1000, topic: "Meeting 0" }, { id: 1001, topic: "Meeting 1" }] });
+    expect(JSON.parse(textOf(result))).toEqual({ next_page_token: "n1", page_size: 30, meetings: [{ id: 1000, topic: "Meeting 0" }, { id: 1001, topic: "Meeting 1" }] });
     expect(h.fake.requests[0]!.query).toEqual({});
   });
 
@@ -158,11 +158,13 @@ describe("results that fit", () => {
     const parsed = JSON.parse(data!) as { meetings: unknown[]; next_page_token: string };
     expect(parsed.meetings.length).toBeGreaterThan(0);
     expect(parsed.meetings.length).toBeLessThan(300);
-    expect(parsed.next_page_token).toBe("more");
-    expect(note).toMatch(new RegExp(`\`meetings\` kept ${parsed.meetings.length} of 300 items \\(${300 - parsed.meetings.length} left out`));
+    // The page's token would skip the items left out, so it is withheld and the note says how to read on.
+    expect(parsed).not.toHaveProperty("next_page_token");
+    expect(note).toContain(`kept ${parsed.meetings.length} of 300 items in \`meetings\``);
     expect(note).toContain("`fields`");
-    expect(note).toContain("`page_size`");
-    expect(note).toContain('next_page_token="more"');
+    expect(note).toContain(`page_size=${parsed.meetings.length}`);
+    expect(note).not.toContain("more");
+    expect(data!.length + note!.length).toBeLessThanOrEqual(4000);
   });
 
   it("all_pages follows next_page_token across three pages, merges them and reports progress per page", async () => {
@@ -176,24 +178,28 @@ describe("results that fit", () => {
     const result = await h.client.callTool({ name: "list_user_meetings", arguments: { userId: "me", page_size: 2, all_pages: true, fields: "meetings.id,next_page_token,total_records" } }, undefined, {
       onprogress: (p) => progress.push(p),
     });
-    const data = JSON.parse(textOf(result as never));
+    const data = JSON.parse((result.content as Array<{ text: string }>)[0]!.text);
     expect(data.meetings.map((m: { id: number }) => m.id)).toEqual([1000, 1001, 1002, 1003, 1004]);
+    expect((result.content as Array<{ text: string }>)[1]!.text).toContain("all_pages: read 5 item(s) in 3 page(s); that is all of them.");
     expect(data.next_page_token).toBe("");
     expect(h.fake.requests.map((r) => r.query)).toEqual([{ page_size: "2" }, { page_size: "2", next_page_token: "p2" }, { page_size: "2", next_page_token: "p3" }]);
     expect(progress.map((p) => [p.progress, p.total])).toEqual([[2, 5], [4, 5], [5, 5]]);
     expect(progress[2]!.message).toBe("page 3: 5 of 5 items");
   });
 
-  it("max_items stops fetching and hands back the token to continue", async () => {
+  it("max_items stops fetching and hands back a token that skips nothing, even when Zoom ignores page_size", async () => {
     h = await startHarness();
     let n = 0;
     h.fake.on("GET", "/users/me/meetings", () => ({ body: { next_page_token: `t${++n}`, meetings: meetings(3, n * 3) } }));
     const result = await h.call("list_user_meetings", { userId: "me", all_pages: true, max_items: 5 });
     const data = JSON.parse((result.content[0] as { text: string }).text);
-    expect(data.meetings).toHaveLength(6);
-    expect(data.next_page_token).toBe("t2");
+    expect(data.meetings).toHaveLength(5);
+    // The second page went past max_items: its own token resumes at its first item.
+    expect(data.next_page_token).toBe("t1");
     expect(h.fake.requests).toHaveLength(2);
-    expect(textOf(result)).toContain("Stopped at max_items (5) after 2 page(s)");
+    expect(h.fake.requests[0]!.query.page_size).toBe("5");
+    expect(textOf(result)).toContain("stopped at max_items (5) after 2 page(s)");
+    expect(textOf(result)).toContain("its first 2 item(s) come again");
   });
 
   it("stops paging when the call is cancelled", async () => {
@@ -225,9 +231,9 @@ describe("shaping helpers", () => {
     expect(project({ a: [{ b: 1, c: 2 }], d: 3, e: { f: 4, g: 5 } }, ["a.b", "e.f", "nope"])).toEqual({ a: [{ b: 1 }], e: { f: 4 } });
   });
 
-  it("fitJson drops trailing fields when there is no array to shorten", () => {
-    const fitted = fitJson({ a: "x".repeat(10), b: "y".repeat(100) }, 40);
+  it("fitJson leaves out the largest field when there is no array to shorten", async () => {
+    const fitted = await fitJson({ a: "x".repeat(10), b: "y".repeat(100) }, 40);
     expect(JSON.parse(fitted.text)).toEqual({ a: "x".repeat(10) });
-    expect(fitted.note).toContain("`b`");
+    expect(fitted.drops).toEqual([{ kind: "field", path: "b" }]);
   });
 });

@@ -8,13 +8,13 @@ import type { SendOptions, ZoomClient, ZoomFailure, ZoomRequest, ZoomSuccess } f
 import { UnsafePathError } from "../http/url.js";
 import type { Logger } from "../logger.js";
 import { notice } from "../transports/calls.js";
-import { DEFAULT_MAX_ITEMS, parseFieldList, splitControls, type Controls } from "./controls.js";
+import { splitControls } from "./controls.js";
 import type { ToolSpec } from "./define.js";
-import { collectPages } from "./paginate.js";
+import { allPages, DEFAULT_MAX_PAGES, type Collected } from "./paginate.js";
 import type { FileAccess } from "./files.js";
 import { buildRequest, UploadError } from "./request.js";
-import { failureResult, textResult, validationResult } from "./result.js";
-import { fitJson, project } from "./shaping.js";
+import { capResult, failureResult, successResult, textResult, validationResult } from "./result.js";
+import { clipWords } from "./shaping.js";
 import { validateArgs } from "./validate.js";
 
 export interface ExecuteContext {
@@ -23,6 +23,8 @@ export interface ExecuteContext {
   readonly signal?: AbortSignal;
   /** Largest result text, in characters (about 4 per token). */
   readonly maxResultChars: number;
+  /** Most pages one `all_pages` call fetches. @default DEFAULT_MAX_PAGES */
+  readonly maxPages?: number;
   /** Reports progress (rate-limit waits, pages) to the client, when it asked for progress. */
   readonly onProgress?: (message: string, progress?: { progress: number; total?: number }) => void;
   /** Where file_path uploads may read from. @default none: file_path is refused */
@@ -30,6 +32,11 @@ export interface ExecuteContext {
 }
 
 export async function executeTool(tool: ToolSpec, rawArgs: unknown, ctx: ExecuteContext): Promise<CallToolResult> {
+  // Every result, success or failure, JSON or text, fits the cap before it is sent.
+  return capResult(await execute(tool, rawArgs, ctx), ctx.maxResultChars);
+}
+
+async function execute(tool: ToolSpec, rawArgs: unknown, ctx: ExecuteContext): Promise<CallToolResult> {
   const parsed = validateArgs(tool, rawArgs);
   if (!parsed.ok) {
     ctx.logger.info({ tool: tool.name, issues: parsed.error.issues.length }, "rejected invalid arguments");
@@ -42,7 +49,7 @@ export async function executeTool(tool: ToolSpec, rawArgs: unknown, ctx: Execute
     request = await buildRequest(tool, zoomArgs, ctx.files);
   } catch (error) {
     if (error instanceof UnsafePathError || error instanceof UploadError) {
-      return textResult(`Invalid arguments for ${tool.name}; nothing was sent to Zoom.\n- ${error.message}`, true);
+      return textResult(`Invalid arguments for ${tool.name}; nothing was sent to Zoom.\n- ${clipWords(error.message)}`, true);
     }
     throw error;
   }
@@ -58,13 +65,10 @@ export async function executeTool(tool: ToolSpec, rawArgs: unknown, ctx: Execute
     ...(tool.rateLimit ? { rateLimit: tool.rateLimit } : {}),
   };
   let outcome: ZoomSuccess | ZoomFailure;
-  const notes: string[] = [];
+  let collected: Collected | undefined;
   if (controls.all_pages && tool.paginated) {
-    const collected = await collectPages(request, ctx.client, controls.max_items ?? DEFAULT_MAX_ITEMS, send, (p) =>
-      ctx.onProgress?.(`page ${p.pages}: ${p.items}${p.total !== undefined ? ` of ${p.total}` : ""} items`, { progress: p.items, ...(p.total !== undefined ? { total: p.total } : {}) }),
-    );
+    collected = await allPages(request, tool.inputSchema, controls, zoomArgs, { ...ctx, maxPages: ctx.maxPages ?? DEFAULT_MAX_PAGES }, send);
     outcome = collected.outcome;
-    notes.push(...collected.notes);
   } else {
     outcome = await ctx.client.send(request, send);
   }
@@ -80,33 +84,13 @@ export async function executeTool(tool: ToolSpec, rawArgs: unknown, ctx: Execute
     "tool call",
   );
   if (!outcome.ok) return failureResult(tool, outcome);
-  const result = shapeSuccess(tool, request.path, outcome, controls, notes, ctx.maxResultChars);
-  // Its own content item, so the data item stays plain JSON and nobody mistakes the example for state.
+  // The sandbox's note is its own content item, so the data item stays plain JSON and nobody
+  // mistakes the example for state; the cap keeps room for it.
+  const reserve = outcome.sandboxExample ? SANDBOX_EXAMPLE_NOTE.length : 0;
+  const result = await successResult(tool, request, outcome, controls, collected, ctx.maxResultChars - reserve);
   if (outcome.sandboxExample) result.content.push({ type: "text", text: SANDBOX_EXAMPLE_NOTE });
   return result;
 }
 
 /** What a tool result says when the sandbox answered with a generated example instead of its state. */
 export const SANDBOX_EXAMPLE_NOTE = "sandbox: example response, no state kept";
-
-function shapeSuccess(tool: ToolSpec, path: string, outcome: ZoomSuccess, controls: Controls, notes: string[], maxChars: number): CallToolResult {
-  if (outcome.data === undefined || outcome.data === "") {
-    return textResult(`Done: ${tool.method} ${path} succeeded (HTTP ${outcome.status}, no content).`);
-  }
-  if (typeof outcome.data === "string") return textResult(outcome.data);
-  const data = project(outcome.data, parseFieldList(controls.fields));
-  const fitted = fitJson(data, maxChars);
-  if (fitted.note) notes.push(`${fitted.note} ${howToGetTheRest(tool, data)}`);
-  const content: CallToolResult["content"] = [{ type: "text", text: fitted.text }];
-  if (notes.length) content.push({ type: "text", text: `[zoom-mcp] ${notes.join(" ")}` });
-  return { content };
-}
-
-function howToGetTheRest(tool: ToolSpec, data: unknown): string {
-  const ways = [];
-  if (tool.method === "GET") ways.push("ask for fewer fields with `fields`");
-  if (tool.queryParams.some((q) => q.name === "page_size")) ways.push("lower `page_size`");
-  const token = data && typeof data === "object" ? (data as Record<string, unknown>).next_page_token : undefined;
-  if (tool.paginated) ways.push(typeof token === "string" && token ? `continue with next_page_token="${token}"` : "page with `next_page_token`");
-  return ways.length ? `To get the rest: ${ways.join(", or ")}.` : "";
-}

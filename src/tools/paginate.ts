@@ -3,9 +3,9 @@
  * and always stop: at the last page, on an empty page, on a token Zoom already gave, at
  * `max_items`, at the page limit, or when more pages could not fit the size cap.
  */
-import { z } from "zod";
 import type { SendOptions, ZoomClient, ZoomFailure, ZoomRequest, ZoomSuccess } from "../http/client.js";
 import { DEFAULT_MAX_ITEMS, parseFieldList, type Controls } from "./controls.js";
+import type { JsonSchema } from "./define.js";
 import type { ExecuteContext } from "./execute.js";
 import { Sizes } from "./measure.js";
 import { clipWords, cutText, projectFields } from "./shaping.js";
@@ -20,7 +20,7 @@ export const DEFAULT_MAX_PAGES = 100;
  */
 export function allPages(
   first: ZoomRequest,
-  schema: z.ZodObject,
+  schema: JsonSchema,
   controls: Controls,
   zoomArgs: Readonly<Record<string, unknown>>,
   ctx: ExecuteContext & { readonly maxPages: number },
@@ -110,18 +110,12 @@ export function itemsKey(page: Page): string | undefined {
   return best;
 }
 
-const largest = new WeakMap<z.ZodObject, number | null>();
-
-/** The largest `page_size` the tool's input schema allows, if it has one with a maximum. */
-export function largestPageSize(schema: z.ZodObject): number | undefined {
-  let max = largest.get(schema);
-  if (max === undefined) {
-    const field = schema.shape.page_size as z.ZodType | undefined;
-    const json = field ? (z.toJSONSchema(field, { unrepresentable: "any", io: "input" }) as { maximum?: unknown; exclusiveMaximum?: unknown }) : {};
-    max = typeof json.maximum === "number" ? Math.floor(json.maximum) : typeof json.exclusiveMaximum === "number" ? Math.ceil(json.exclusiveMaximum) - 1 : null;
-    largest.set(schema, max);
-  }
-  return max ?? undefined;
+/** The largest `page_size` the tool's input JSON Schema allows, if it gives a maximum. */
+export function largestPageSize(schema: JsonSchema): number | undefined {
+  const field = (schema.properties as Record<string, JsonSchema> | undefined)?.page_size;
+  if (typeof field?.maximum === "number") return Math.floor(field.maximum);
+  if (typeof field?.exclusiveMaximum === "number") return Math.ceil(field.exclusiveMaximum) - 1;
+  return undefined;
 }
 
 /**
