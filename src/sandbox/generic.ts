@@ -24,8 +24,19 @@ export function genericAnswer(examples: ExampleResponses): Handler {
     }
     const example = examples[tool.name];
     const status = example?.status ?? (tool.method === "POST" ? 201 : tool.method === "GET" ? 200 : 204);
-    return { status, example: true, ...(status !== 204 && example?.example !== undefined ? { body: example.example } : {}) };
+    return { status, example: true, ...(status !== 204 && example?.example !== undefined ? { body: lastPageAfterToken(example.example, req.query) } : {}) };
   };
+}
+
+/**
+ * The example is the first page. A request that carries a next_page_token gets a last page (no
+ * items, no token), so paging through a generic list ends instead of repeating the example token.
+ */
+function lastPageAfterToken(example: unknown, query: Readonly<Record<string, string>>): unknown {
+  if (!query.next_page_token || !example || typeof example !== "object" || Array.isArray(example) || !("next_page_token" in example)) return example;
+  const page: Record<string, unknown> = { ...example, next_page_token: "" };
+  for (const [key, value] of Object.entries(page)) if (Array.isArray(value)) page[key] = [];
+  return page;
 }
 
 /** The part of the tool's input schema that is the request body. */
