@@ -8,7 +8,7 @@ import { DEFAULT_MAX_ITEMS, parseFieldList, type Controls } from "./controls.js"
 import type { JsonSchema } from "./define.js";
 import type { ExecuteContext } from "./execute.js";
 import { Sizes } from "./measure.js";
-import { clipWords, cutText, projectFields } from "./shaping.js";
+import { clipWords, cutText, MAX_NOTE, projectFields } from "./shaping.js";
 
 /** Most pages one `all_pages` call fetches, unless ZOOM_MCP_MAX_PAGES says otherwise. */
 export const DEFAULT_MAX_PAGES = 100;
@@ -40,7 +40,8 @@ export function allPages(
       maxItems,
       maxPages: ctx.maxPages,
       ...(pageSize !== undefined ? { pageSize } : {}),
-      budget: ctx.maxResultChars,
+      // What the cap keeps once it has to cut (room for the note): pages past it would be dropped.
+      budget: ctx.maxResultChars - MAX_NOTE - 1,
       measure: async (items, key) => {
         // Sized as they will be shown, after `fields`.
         const shown = paths.length ? (projectFields({ [key]: items }, paths).data as Record<string, unknown>)[key] : items;

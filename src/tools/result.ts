@@ -11,7 +11,7 @@ import { parseFieldList, type Controls } from "./controls.js";
 import type { ToolSpec } from "./define.js";
 import { Sizes } from "./measure.js";
 import { itemsKey, type Collected, type PageMark } from "./paginate.js";
-import { clip, clipWords, cutText, fitJson, listForNote, projectFields, type Drop } from "./shaping.js";
+import { clip, clipWords, cutText, fitJson, listForNote, MAX_NOTE, projectFields, type Drop } from "./shaping.js";
 
 export function textResult(text: string, isError = false): CallToolResult {
   return { content: [{ type: "text", text }], ...(isError ? { isError: true } : {}) };
@@ -90,8 +90,6 @@ function issueMessage(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-/** Longest note, in characters; the cap keeps this much room for it. */
-export const MAX_NOTE = 1000;
 const NOTE_PREFIX = "[zoom-mcp] ";
 
 /** A tool's successful answer, shaped: `fields` applied, cut to `maxChars` in all, with a note saying what was left out. */

@@ -5,6 +5,9 @@
  */
 import { MANY_KEYS, Sizes } from "./measure.js";
 
+/** Longest note about what a result left out, in characters; the cap keeps this much room for it. */
+export const MAX_NOTE = 1000;
+
 /** The keys that say where a list stands; `fields` always keeps them. */
 export const PAGING_KEYS = ["next_page_token", "total_records", "page_size", "page_count", "page_number"] as const;
 
