@@ -19,6 +19,7 @@ import type { MetaTool } from "./tools/discovery.js";
 import { executeTool, type ExecuteContext } from "./tools/execute.js";
 import { toInputJsonSchema } from "./tools/json-schema.js";
 import { textResult, validationResult } from "./tools/result.js";
+import { clip } from "./tools/shaping.js";
 import { VERSION } from "./version.js";
 
 export interface ServerDeps {
@@ -149,7 +150,7 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
       return metaTool.run(parsed.data as Record<string, unknown>, ctx);
     }
     return textResult(
-      `Unknown tool ${JSON.stringify(name)}.${meta.length ? " Use search_zoom_tools to find it, then call_zoom_tool to run it." : " Call tools/list to see the tools this server offers."}`,
+      `Unknown tool ${JSON.stringify(clip(name))}.${meta.length ? " Use search_zoom_tools to find it, then call_zoom_tool to run it." : " Call tools/list to see the tools this server offers."}`,
       true,
     );
   };

@@ -3,6 +3,7 @@
  * and always stop: at the last page, on an empty page, on a token Zoom already gave, at
  * `max_items`, at the page limit, or when more pages could not fit the size cap.
  */
+import { envName } from "../config.js";
 import type { SendOptions, ZoomClient, ZoomFailure, ZoomRequest, ZoomSuccess } from "../http/client.js";
 import { DEFAULT_MAX_ITEMS, parseFieldList, type Controls } from "./controls.js";
 import type { JsonSchema } from "./define.js";
@@ -10,7 +11,7 @@ import type { ExecuteContext } from "./execute.js";
 import { Sizes } from "./measure.js";
 import { clipWords, cutText, MAX_NOTE, projectFields } from "./shaping.js";
 
-/** Most pages one `all_pages` call fetches, unless ZOOM_MCP_MAX_PAGES says otherwise. */
+/** Most pages one `all_pages` call fetches, unless the `maxPages` setting says otherwise. */
 export const DEFAULT_MAX_PAGES = 100;
 
 /**
@@ -227,7 +228,7 @@ export async function collectPages(
     max_items: `all_pages: stopped at max_items (${maxItems}) after ${pages} page(s).`,
     empty_page: `all_pages: stopped after ${pages} page(s) and ${n} item(s): page ${pages} was empty yet carried a next_page_token, which would page forever.`,
     repeated_token: `all_pages: stopped after ${pages} page(s) and ${n} item(s): Zoom returned a next_page_token it had already given (a loop), so the token was cleared.`,
-    page_limit: `all_pages: stopped at the page limit (${maxPages} pages, ZOOM_MCP_MAX_PAGES) with ${n} item(s).`,
+    page_limit: `all_pages: stopped at the page limit (${maxPages} pages, ${envName("maxPages")}) with ${n} item(s).`,
     size_cap: `all_pages: stopped after ${pages} page(s) and ${n} item(s): more pages would not fit the size cap.`,
     failed: `all_pages: stopped after ${pages} page(s) and ${n} item(s): page ${pages + 1} failed (${cutText(clipWords(failure), 200)}).`,
   };
