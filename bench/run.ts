@@ -11,6 +11,7 @@ import { httpBenches } from "./http-load.js";
 import { governorBenchmarks } from "./governor.js";
 import { allListSizes } from "./list-sizes.js";
 import { searchQuality } from "./search-quality.js";
+import { trimmingFigures } from "./trimming.js";
 
 const ENTRY = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 const BASELINE = fileURLToPath(new URL("./one-tool-server.mjs", import.meta.url));
@@ -123,6 +124,7 @@ async function main() {
   console.log("");
   for (const line of await searchQuality()) console.log(line);
   console.log("");
+  for (const line of await trimmingFigures()) console.log(line);
   await fake.stop();
   await httpBenches({ churnSessions: Number(process.env.BENCH_CHURN_SESSIONS ?? 10_000) });
   console.log("");
