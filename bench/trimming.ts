@@ -36,6 +36,8 @@ function body(shape: "object" | "list", bytes: number): unknown {
 async function stallOf(work: () => Promise<unknown>): Promise<number> {
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
+  // Let the histogram's timer start first: work that never yields would otherwise go unseen.
+  await new Promise((r) => setTimeout(r, 10));
   await work();
   await new Promise((r) => setTimeout(r, 5));
   h.disable();

@@ -236,7 +236,7 @@ describe("all_pages", () => {
 
   it("pages through a sandbox generic list to its end", async () => {
     h = await startHarness({ sandbox: true });
-    const result = await h.call("list_phone_users", { all_pages: true });
+    const result = await h.call("list_phone_numbers", { all_pages: true });
     expect(result.isError, textOf(result)).toBeFalsy();
     expect(noteOf(result)).toMatch(/all_pages: read \d+ item\(s\) in 2 page\(s\); that is all of them\./);
     expect(dataOf(result).next_page_token).toBe("");
@@ -353,6 +353,8 @@ describe("trimming is linear and stays within the cap", () => {
 async function longestStall(work: () => Promise<unknown>): Promise<number> {
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   histogram.enable();
+  // Let the histogram's timer start first: work that never yields would otherwise go unseen.
+  await new Promise((r) => setTimeout(r, 10));
   await work();
   await new Promise((r) => setTimeout(r, 5));
   histogram.disable();
@@ -378,12 +380,14 @@ describe("trimming leaves the event loop free", () => {
     const data = JSON.parse(JSON.stringify(bigBody(shape, 10_000_000, 1000))) as unknown;
     await new Promise((r) => setTimeout(r, 50));
     let fitted: Awaited<ReturnType<typeof fitJson>> | undefined;
+    const before = await floor(500);
     const started = performance.now();
     const stall = await longestStall(async () => (fitted = await fitJson(data, 80_000)));
     const took = performance.now() - started;
-    const base = await floor(Math.min(took, 1000));
+    const after = await floor(Math.min(took, 1000));
     expect(fitted!.text.length).toBeLessThanOrEqual(80_000);
-    // On a loaded machine every slice takes longer; the floor, measured alongside, says how much.
-    expect(stall).toBeLessThanOrEqual(Math.max(50, base + 25));
+    // On a loaded machine the process is descheduled mid-slice; the floors, measured on either side,
+    // say by how much. On a quiet machine they are a few ms and the bound is 50 ms.
+    expect(stall).toBeLessThanOrEqual(Math.max(50, 1.5 * Math.max(before, after) + 10));
   }, 60_000);
 });
