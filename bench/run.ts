@@ -7,6 +7,8 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { FakeZoom } from "../test/helpers/fake-zoom.js";
+import { loadCatalog } from "../src/catalog/load.js";
+import { validatorFor } from "../src/tools/validate.js";
 import { httpBenches } from "./http-load.js";
 import { governorBenchmarks } from "./governor.js";
 import { allListSizes } from "./list-sizes.js";
@@ -37,20 +39,48 @@ async function connect(command: string, args: string[], env: Record<string, stri
   return { client, transport };
 }
 
-async function coldStart(label: string, args: string[], env: Record<string, string>) {
-  const times: number[] = [];
-  const rss: number[] = [];
-  let listBytes = 0;
+interface Start {
+  readonly ms: number;
+  readonly rssMiB: number;
+  readonly tools: Array<{ name: string }>;
+}
+
+/** One cold start: spawn, initialize, one complete tools/list; then the child's RSS. */
+async function startOnce(args: string[], env: Record<string, string>): Promise<Start> {
+  const started = performance.now();
+  const { client, transport } = await connect(process.execPath, args, env);
+  const list = await client.listTools();
+  const elapsed = performance.now() - started;
+  const rssMiB = rssKiB(transport.pid!) / 1024;
+  await client.close();
+  return { ms: elapsed, rssMiB, tools: list.tools };
+}
+
+/** Cold starts of several servers, interleaved run by run so machine noise hits all alike. */
+async function coldStarts(servers: Record<string, { args: string[]; env: Record<string, string> }>) {
+  const runs: Record<string, Start[]> = Object.fromEntries(Object.keys(servers).map((k) => [k, []]));
   for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    const { client, transport } = await connect(process.execPath, args, env);
-    const list = await client.listTools();
-    times.push(performance.now() - started);
-    listBytes = Buffer.byteLength(JSON.stringify(list.tools));
-    rss.push(rssKiB(transport.pid!));
-    await client.close();
+    for (const [key, { args, env }] of Object.entries(servers)) runs[key]!.push(await startOnce(args, env));
   }
-  return { label, median: median(times), rssMiB: median(rss) / 1024, tools: 0, listBytes };
+  return Object.fromEntries(
+    Object.entries(runs).map(([key, starts]) => [key, { ms: median(starts.map((s) => s.ms)), rssMiB: median(starts.map((s) => s.rssMiB)), tools: starts[0]!.tools }]),
+  );
+}
+
+const TARGET_RATIO = 1.3;
+const TARGET_RSS_MIB = 80;
+const TARGET_AVG_TOKENS = 400;
+const TARGET_MAX_TOKENS = 6000;
+const mark = (ok: boolean) => (ok ? "ok" : "MISSED");
+
+/** What building the validators costs: each tool's schema compiled once, as its first call does. */
+function firstCallCosts() {
+  const times = loadCatalog().tools.map((tool) => {
+    const started = performance.now();
+    validatorFor(tool.inputSchema);
+    return { name: tool.name, ms: performance.now() - started };
+  });
+  return { median: median(times.map((t) => t.ms)), biggest: times.reduce((a, b) => (b.ms > a.ms ? b : a)), total: times.reduce((n, t) => n + t.ms, 0) };
 }
 
 async function main() {
@@ -65,21 +95,40 @@ async function main() {
     LOG_LEVEL: "warn",
   };
 
-  console.log(`# zoom-mcp benchmarks (${RUNS} cold starts each, ${CALLS} calls; node ${process.version})\n`);
+  console.log(`# zoom-mcp benchmarks (${RUNS} interleaved cold starts each, ${CALLS} calls; node ${process.version})\n`);
 
-  // Interleave the two servers' runs so machine noise hits both alike.
-  const ours = await coldStart("zoom-mcp --toolsets all", [ENTRY, "--toolsets", "all"], env);
-  const base = await coldStart("one-tool SDK server", [BASELINE], {});
-  const ours2 = await coldStart("zoom-mcp --toolsets all", [ENTRY, "--toolsets", "all"], env);
-  const oursMedian = median([ours.median, ours2.median]);
-  const byDefault = await coldStart("zoom-mcp (default profile)", [ENTRY], env);
-  console.log("## Cold start: spawn -> initialize -> complete tools/list (median)");
-  console.log(`| server | median | RSS after list |`);
+  const starts = await coldStarts({
+    all: { args: [ENTRY, "--toolsets", "all"], env },
+    base: { args: [BASELINE], env: {} },
+    byDefault: { args: [ENTRY], env },
+  });
+  const { all, base, byDefault } = starts as Record<string, { ms: number; rssMiB: number; tools: Array<{ name: string }> }>;
+  const ratio = all!.ms / base!.ms;
+  console.log("## Cold start: spawn -> initialize -> complete tools/list (median; both over stdio, started the same way)");
+  console.log(`| server | median | RSS after tools/list |`);
   console.log(`|---|---:|---:|`);
-  console.log(`| zoom-mcp --toolsets all (373 tools) | ${ms(oursMedian)} | ${ours.rssMiB.toFixed(1)} MiB |`);
-  console.log(`| zoom-mcp, no flags (default profile, 27 tools) | ${ms(byDefault.median)} | ${byDefault.rssMiB.toFixed(1)} MiB |`);
-  console.log(`| one-tool SDK server | ${ms(base.median)} | ${base.rssMiB.toFixed(1)} MiB |`);
-  console.log(`ratio: ${(oursMedian / base.median).toFixed(2)}x; tools/list with every toolset: ${ours.listBytes} bytes, ~${Math.round(ours.listBytes / 4)} tokens\n`);
+  console.log(`| zoom-mcp --toolsets all (${all!.tools.length} tools) | ${ms(all!.ms)} | ${all!.rssMiB.toFixed(1)} MiB |`);
+  console.log(`| zoom-mcp, no flags (default profile, ${byDefault!.tools.length} tools) | ${ms(byDefault!.ms)} | ${byDefault!.rssMiB.toFixed(1)} MiB |`);
+  console.log(`| one-tool SDK server (floor) | ${ms(base!.ms)} | ${base!.rssMiB.toFixed(1)} MiB |`);
+  console.log(`cold start, all tools vs one-tool server: ${ratio.toFixed(2)}x (target <= ${TARGET_RATIO}x: ${mark(ratio <= TARGET_RATIO)})`);
+  console.log(
+    `RSS after start, all tools: ${all!.rssMiB.toFixed(1)} MiB (target <= ${TARGET_RSS_MIB} MiB: ${mark(all!.rssMiB <= TARGET_RSS_MIB)}; one-tool server ${base!.rssMiB.toFixed(1)} MiB, +${(all!.rssMiB - base!.rssMiB).toFixed(1)} MiB)\n`,
+  );
+
+  const perTool = all!.tools.map((t) => ({ name: t.name, bytes: Buffer.byteLength(JSON.stringify(t)) }));
+  const bytes = Buffer.byteLength(JSON.stringify({ tools: all!.tools }));
+  const avg = bytes / 4 / perTool.length;
+  const biggest = perTool.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  console.log("## tools/list with every toolset (tokens = JSON bytes / 4)");
+  console.log(`total: ${bytes} bytes, ~${Math.round(bytes / 4)} tokens for ${perTool.length} tools`);
+  console.log(`per tool: avg ${avg.toFixed(0)} tokens (target <= ${TARGET_AVG_TOKENS}: ${mark(avg <= TARGET_AVG_TOKENS)}); max ${Math.round(biggest.bytes / 4)} tokens, ${biggest.name} (target <= ${TARGET_MAX_TOKENS}: ${mark(biggest.bytes / 4 <= TARGET_MAX_TOKENS)})`);
+  console.log(`largest: ${[...perTool].sort((a, b) => b.bytes - a.bytes).slice(0, 5).map((t) => `${t.name} ${Math.round(t.bytes / 4)}`).join(", ")}\n`);
+
+  const validation = firstCallCosts();
+  console.log("## Validator built on a tool's first call (z.fromJSONSchema, in this process)");
+  console.log(`median tool ${ms(validation.median)}, ${validation.biggest.name} ${ms(validation.biggest.ms)}, all 373 together ${ms(validation.total)}\n`);
+
+  if (process.env.BENCH_ONLY === "start") return void (await fake.stop());
 
   // Per-call overhead over stdio vs direct HTTP to the same fake. The fake has no rate limit, so lift the governor's
   // Light budget: this measures the call path, not pacing (see governorBenchmarks for that).

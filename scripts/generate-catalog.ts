@@ -121,7 +121,7 @@ function catalogEntry(
     }
     const copied = prose.copied(text);
     if (copied) problems.push(`${toolset}: ${op.key}: field ${path} copies Zoom's prose (${copied})`);
-    if (prop?.variants) text += ` Only for body variant ${prop.variants.join(" or ")}; do not mix fields of different variants.`;
+    if (prop?.variants) text += ` Body variant ${prop.variants.join(" or ")} only.`;
     return text;
   };
   const ctx: SchemaContext = { path: "", describe, quirk };

@@ -112,3 +112,44 @@ describe("describe_zoom_tool", () => {
     expect(described.inputSchema).toEqual(catalog.tool("update_account_settings")!.inputSchema);
   });
 });
+
+describe("the lighter tools/list", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ fakeOptions: { permissive: true } });
+  });
+  afterAll(() => h.close());
+
+  it("averages at most 400 tokens a tool over all 373, and no tool exceeds 6,000 (tokens = JSON bytes / 4)", async () => {
+    const { tools } = await h.client.listTools();
+    expect(tools).toHaveLength(373);
+    const tokens = tools.map((t) => Buffer.byteLength(JSON.stringify(t)) / 4);
+    expect(tokens.reduce((a, b) => a + b, 0) / tools.length).toBeLessThanOrEqual(400);
+    expect(Math.max(...tokens)).toBeLessThanOrEqual(6000);
+  });
+
+  it("keeps objects closed and coded values explained; what it leaves out, describe_zoom_tool has and the tool still takes", async () => {
+    const { tools } = await h.client.listTools();
+    const listed = tools.find((t) => t.name === "update_account_settings")!.inputSchema as Record<string, any>;
+    const walk = (n: Record<string, any>, visit: (n: Record<string, any>) => void) => {
+      visit(n);
+      for (const c of Object.values<Record<string, any>>(n.properties ?? {})) walk(c.items ?? c, visit);
+    };
+    walk(listed, (n) => {
+      if (n.type === "object") expect(n.additionalProperties).toBe(false);
+    });
+    const inMeeting = listed.properties.in_meeting;
+    expect(inMeeting.properties).toBeUndefined();
+    expect(inMeeting.description).toMatch(/describe_zoom_tool/);
+    // A field left out of the listing is validated against the full schema and sent.
+    h.fake.reset();
+    const result = await h.call("update_account_settings", { accountId: "me", in_meeting: { e2e_encryption: true } });
+    expect(result.isError).toBeFalsy();
+    expect(h.fake.requests[0]!.body).toEqual({ in_meeting: { e2e_encryption: true } });
+    const refused = await h.call("update_account_settings", { accountId: "me", in_meeting: { e2e_encryptionn: true } });
+    expect(textOf(refused)).toMatch(/in_meeting: unknown field\(s\) "e2e_encryptionn"/);
+    // Coded values keep their meaning below the first level.
+    const approval = (tools.find((t) => t.name === "create_user_meeting")!.inputSchema as Record<string, any>).properties.settings.properties.approval_type;
+    expect(approval.description).toMatch(/0 = /);
+  });
+});

@@ -9,16 +9,16 @@ export const DEFAULT_MAX_ITEMS = 1000;
 export const MAX_MAX_ITEMS = 10_000;
 
 const fields: JsonSchema = {
-  description: "Keep only these comma-separated top-level or dotted paths in the result, e.g. meetings.id,meetings.topic,next_page_token.",
+  description: "Result paths to keep, comma-separated, e.g. meetings.id,meetings.topic.",
   type: "string",
   minLength: 1,
 };
 const allPages: JsonSchema = {
-  description: "Follow next_page_token and merge every page into one result, up to max_items.",
+  description: "Fetch and merge every page, up to max_items.",
   type: "boolean",
 };
 const maxItems: JsonSchema = {
-  description: `With all_pages: stop fetching pages once this many items are collected (default ${DEFAULT_MAX_ITEMS}, at most ${MAX_MAX_ITEMS}); the result's next_page_token then resumes.`,
+  description: `all_pages stops after this many items (default ${DEFAULT_MAX_ITEMS}).`,
   type: "integer",
   minimum: 1,
   maximum: MAX_MAX_ITEMS,
