@@ -14,7 +14,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { advertisedSchema } from "../src/catalog/advertise.js";
 import { PATTERNS } from "../src/catalog/patterns.js";
+import { withControls } from "../src/tools/controls.js";
 import type { CatalogEntry } from "../src/catalog/load.js";
 import type { FieldPlacement, JsonSchema } from "../src/tools/define.js";
 import { Descriptions, SpecProse } from "./descriptions.js";
@@ -175,7 +177,7 @@ function catalogEntry(
     add("body", { description: describe("body"), ...schemaOf(op.body, { ...ctx, path: "body" }) }, true);
   }
 
-  return {
+  const spec = {
     name,
     title: entry.title,
     toolset,
@@ -193,8 +195,10 @@ function catalogEntry(
     paginated: op.params.some((p) => p.in === "query" && p.name === "next_page_token"),
     source: `${op.file}#${op.operationId}`,
     ...(override ? { override: override.reason } : {}),
-    inputSchema: { type: "object", properties, ...(required.length ? { required } : {}), additionalProperties: false },
   };
+  // The validating schema, with the result controls that apply, and the lighter form tools/list serves.
+  const inputSchema = withControls(spec, { type: "object", properties, ...(required.length ? { required } : {}), additionalProperties: false });
+  return { ...spec, inputSchema, listedSchema: advertisedSchema(inputSchema) };
 }
 
 /** A path parameter: Zoom's int64 IDs take a number or a digit string; any other one is one safe segment. */

@@ -87,7 +87,7 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
       ...meta.map((t) => ({ name: t.name, title: t.title, description: t.description, inputSchema: toInputJsonSchema(t.input) as Tool["inputSchema"], annotations: t.annotations })),
       ...options.tools.map((tool) => {
         const fields = options.compact?.get(tool.name);
-        const schema = advertisedSchema(tool.inputSchema);
+        const schema = tool.listedSchema ?? advertisedSchema(tool.inputSchema);
         return {
           name: tool.name,
           title: tool.title,

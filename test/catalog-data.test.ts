@@ -3,6 +3,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { advertisedSchema } from "../src/catalog/advertise.js";
 import { readCatalogFiles } from "../src/catalog/load.js";
 import { ZoomClient } from "../src/http/client.js";
 import { defaultRetryPolicy } from "../src/http/policy.js";
@@ -22,13 +23,17 @@ describe("the catalog files", () => {
     const entry = files.find((f) => f.toolset === "meetings")!.tools.find((t) => t.name === "update_meeting_livestream")!;
     expect(Object.keys(entry)).toEqual([
       "name", "title", "toolset", "method", "path", "description", "scopes", "rateLimit", "legacy",
-      "pathParams", "queryParams", "bodyParams", "bodyEncoding", "upload", "paginated", "source", "override", "inputSchema",
+      "pathParams", "queryParams", "bodyParams", "bodyEncoding", "upload", "paginated", "source", "override", "inputSchema", "listedSchema",
     ]);
     expect(entry.override).toMatch(/page_url as optional/);
     expect(entry.bodyParams.map((b) => b.name)).toEqual(["page_url", "stream_key", "stream_url", "resolution"]);
   });
 
-  it("adds the result controls when loading: fields on reads, all_pages and max_items on paged lists", () => {
+  it("store the listing as the one advertise function makes it from the full schema", () => {
+    for (const tool of catalog.tools) expect(tool.listedSchema, tool.name).toEqual(advertisedSchema(tool.inputSchema));
+  });
+
+  it("carry the result controls: fields on reads, all_pages and max_items on paged lists", () => {
     const props = (name: string) => Object.keys(catalog.tool(name)!.inputSchema.properties as object);
     expect(props("list_user_meetings")).toEqual(expect.arrayContaining(["fields", "all_pages", "max_items"]));
     expect(props("get_meeting")).toContain("fields");

@@ -91,23 +91,35 @@ export function summarise(text: string, name: string, schema: Schema, tight = fa
 }
 
 const LIMIT_WORDS = "(?:up to|at most|max(?:imum)?|no more than|limited to|min(?:imum)?|at least)";
+const BOUNDS = ["maxLength", "maxItems", "maximum", "minLength", "minItems", "minimum"] as const;
+const patterns = new Map<string, RegExp>();
+/** Compiled once per distinct bound: a listing builds thousands of descriptions. */
+const cached = (key: string, source: () => string, flags: string) => {
+  let re = patterns.get(key);
+  if (!re) patterns.set(key, (re = new RegExp(source(), flags)));
+  re.lastIndex = 0;
+  return re;
+};
+const escape = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Drops the clauses that restate a bound or default the schema already carries. */
 function withoutRestatedLimits(sentence: string, schema: Schema): string {
   let s = sentence;
-  const numbers = ["maxLength", "maxItems", "maximum", "minLength", "minItems", "minimum"]
-    .map((k) => schema[k])
-    .filter((v): v is number => typeof v === "number");
-  for (const n of numbers) {
-    const value = n >= 1000 ? `(?:${n}|${n.toLocaleString("en-US")})` : String(n);
-    s = s.replace(new RegExp(`\\s*[,;(]?\\s*${LIMIT_WORDS} ${value}(?: (?:characters|chars|items|entries|values|elements))?\\)?(?=[.,;)]|$)`, "gi"), "");
+  if (!/\d|default/i.test(s)) return s;
+  for (const key of BOUNDS) {
+    const n = schema[key];
+    if (typeof n !== "number") continue;
+    const written = n >= 1000 ? [String(n), n.toLocaleString("en-US")] : [String(n)];
+    if (!written.some((w) => s.includes(w))) continue;
+    const value = written.length > 1 ? `(?:${written.join("|")})` : written[0]!;
+    s = s.replace(cached(`b${n}`, () => `\\s*[,;(]?\\s*${LIMIT_WORDS} ${value}(?: (?:characters|chars|items|entries|values|elements))?\\)?(?=[.,;)]|$)`, "gi"), "");
   }
-  if (typeof schema.minimum === "number" && typeof schema.maximum === "number") {
-    s = s.replace(new RegExp(`\\s*[,;(]?\\s*(?:from )?${schema.minimum}(?: to |-|–)${schema.maximum}\\)?(?=[.,;)]|$)`, "g"), "");
+  if (typeof schema.minimum === "number" && typeof schema.maximum === "number" && s.includes(String(schema.maximum))) {
+    s = s.replace(cached(`r${schema.minimum}-${schema.maximum}`, () => `\\s*[,;(]?\\s*(?:from )?${schema.minimum}(?: to |-|–)${schema.maximum}\\)?(?=[.,;)]|$)`, "g"), "");
   }
-  if (schema.default !== undefined) {
-    const value = String(schema.default).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    s = s.replace(new RegExp(`\\s*[,;(]?\\s*(?:default(?:s to| is)?:? ${value}|${value} by default)\\)?(?=[.,;)]|$)`, "gi"), "");
+  if (schema.default !== undefined && /default/i.test(s)) {
+    const value = escape(String(schema.default));
+    s = s.replace(cached(`d${value}`, () => `\\s*[,;(]?\\s*(?:default(?:s to| is)?:? ${value}|${value} by default)\\)?(?=[.,;)]|$)`, "gi"), "");
   }
   return s.replace(/\s*\(\s*\)/g, "").replace(/[,;:]\s*([.]?)$/, "$1").trim();
 }
@@ -136,37 +148,43 @@ const size = (value: unknown) => JSON.stringify(value).length;
 /**
  * Lists the largest objects of an oversized schema without their fields, largest first, until the
  * schema fits: objects nested inside an argument go first, so every argument and its direct fields
- * stay listed as long as possible; then object arguments themselves.
+ * stay listed as long as possible; then object arguments themselves. Sizes are measured once per
+ * round and kept up to date by subtraction, so a big schema costs one walk, not one per object.
  */
 function fit(schema: JsonSchema): JsonSchema {
   let current = schema as Schema;
+  let total = size(current);
   for (const depth of [2, 1]) {
-    while (size(current) > MAX_SCHEMA_BYTES) {
-      const largest = largestObject(current, depth);
-      if (!largest) break;
-      current = replaceAt(current, largest, collapsed);
+    if (total <= MAX_SCHEMA_BYTES) break;
+    const done: string[] = [];
+    for (const { path, bytes } of objectsBySize(current, depth)) {
+      if (total <= MAX_SCHEMA_BYTES) break;
+      const key = path.join(".");
+      // Inside an object already collapsed this round: nothing left to save there.
+      if (done.some((d) => key.startsWith(`${d}.`))) continue;
+      let replacement: Schema | undefined;
+      current = replaceAt(current, path, (n) => (replacement = collapsed(n)));
+      total -= bytes - size(replacement);
+      done.push(key);
     }
   }
   return current;
 }
 
-/** The path (property names, `[]` for array items) of the largest object at `minDepth` or deeper that still lists fields. */
-function largestObject(root: Schema, minDepth: number): string[] | undefined {
-  let best: { path: string[]; bytes: number } | undefined;
+/** Every object at `minDepth` or deeper that lists fields, with its path (`[]` for array items) and size, largest first. */
+function objectsBySize(root: Schema, minDepth: number): Array<{ path: string[]; bytes: number }> {
+  const found: Array<{ path: string[]; bytes: number }> = [];
   const visit = (n: Schema, path: string[], depth: number) => {
     for (const [key, child] of Object.entries(n.properties ?? {})) {
       const here = [...path, key];
       const target = child.items ? (here.push("[]"), child.items) : child;
       if (!target.properties || !Object.keys(target.properties).length) continue;
-      if (depth >= minDepth) {
-        const bytes = size(target);
-        if (!best || bytes > best.bytes) best = { path: here, bytes };
-      }
+      if (depth >= minDepth) found.push({ path: here, bytes: size(target) });
       visit(target, here, depth + 1);
     }
   };
   visit(root, [], 1);
-  return best?.path;
+  return found.sort((a, b) => b.bytes - a.bytes);
 }
 
 function replaceAt(node: Schema, path: string[], change: (n: Schema) => Schema): Schema {

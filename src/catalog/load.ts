@@ -4,11 +4,10 @@
  * the sandbox. Nothing here is module state: each call reads and builds afresh.
  */
 import { readFileSync } from "node:fs";
-import { withControls } from "../tools/controls.js";
 import type { ToolSpec } from "../tools/define.js";
 
-/** One catalog entry as stored: the tool without the result-shaping controls. */
-export type CatalogEntry = ToolSpec;
+/** One catalog entry as stored, with where it came from and, when we differ from Zoom's spec, why. */
+export type CatalogEntry = ToolSpec & { readonly source: string; readonly override?: string };
 
 export interface CatalogFile {
   readonly generated: string;
@@ -36,12 +35,7 @@ export function readCatalogFiles(dir: URL = CATALOG_DIR): CatalogFile[] {
 
 /** Reads the catalog from disk. The only I/O the catalog needs; the CLI calls it once. */
 export function loadCatalog(dir: URL = CATALOG_DIR): Catalog {
-  return createCatalog(readCatalogFiles(dir).flatMap((file) => file.tools.map(toolFromEntry)));
-}
-
-/** A stored entry as served: its schema gains the control arguments (`fields`, `all_pages`, `max_items`). */
-export function toolFromEntry(entry: CatalogEntry): ToolSpec {
-  return { ...entry, inputSchema: withControls(entry, entry.inputSchema) };
+  return createCatalog(readCatalogFiles(dir).flatMap((file) => file.tools));
 }
 
 /** A Catalog over the given tools (names must be unique). Tests build small ones from their own tools. */

@@ -1,7 +1,7 @@
 /**
  * Arguments that shape a result instead of going to Zoom: `fields` on every read tool, and
- * `all_pages` / `max_items` on list tools that page with `next_page_token`. The catalog JSON holds
- * Zoom's arguments only; the loader adds these to each tool's schema.
+ * `all_pages` / `max_items` on list tools that page with `next_page_token`. The generator adds them
+ * to each catalog tool's schema.
  */
 import { annotationsFor, type JsonSchema, type ToolSpec } from "./define.js";
 

@@ -46,6 +46,11 @@ export interface ToolSpec {
    * and every description we have. tools/list serves a lighter form (src/catalog/advertise.ts).
    */
   readonly inputSchema: JsonSchema;
+  /**
+   * The schema tools/list serves: `advertisedSchema(inputSchema)` (src/catalog/advertise.ts). The
+   * catalog stores it, computed by the generator; a tool without it gets it computed when listed.
+   */
+  readonly listedSchema?: JsonSchema;
 }
 
 export interface ToolAnnotations {
