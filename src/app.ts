@@ -13,7 +13,7 @@ import { createServer, instructionsFor, type ServerDeps } from "./server.js";
 import type { Catalog } from "./catalog/load.js";
 import type { Sandbox } from "./sandbox/index.js";
 import type { ToolSpec } from "./tools/define.js";
-import { discoveryTools, type MetaTool } from "./tools/discovery.js";
+import type { MetaTool } from "./tools/discovery.js";
 import { DISCOVERY_TOOLS, selectTools, type Served } from "./tools/select.js";
 import type { FileAccess } from "./tools/files.js";
 import type { AccessToken, TokenProvider } from "./auth/index.js";
@@ -80,13 +80,16 @@ class NoticingTokenProvider implements TokenProvider {
 
 /**
  * The served tools, discovery and HTTP core for a configuration, over the given catalog. The
- * sandbox is imported only in sandbox mode, which is why this is async.
+ * sandbox is imported only in sandbox mode (and discovery only when served), which is why this is async.
  */
 export async function createApp(config: Config, catalog: Catalog, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
   const served = selectTools(catalog.tools, config);
-  const meta = discoveryTools({ callable: served.callable, served: new Set(served.tools.map((t) => t.name)), readOnly: config.readOnly }).filter((m) =>
-    served.discovery.includes(m.name),
-  );
+  // Discovery (and its search library) is imported only when a discovery tool is served; narrowing
+  // a session's tools can only take tools away, so no session needs it otherwise.
+  const discovery = served.discovery.length ? await import("./tools/discovery.js") : undefined;
+  const meta = discovery
+    ? discovery.discoveryTools({ callable: served.callable, served: new Set(served.tools.map((t) => t.name)), readOnly: config.readOnly }).filter((m) => served.discovery.includes(m.name))
+    : [];
   // In sandbox mode the simulated Zoom is the HTTP core's fetch: no credentials, nothing leaves the process.
   const sandboxModule = config.sandbox ? await import("./sandbox/index.js") : undefined;
   const sandbox = sandboxModule
@@ -159,7 +162,9 @@ export async function createApp(config: Config, catalog: Catalog, logger: Logger
     if (!found) {
       const result: Served = limits.reduce((acc, l) => narrow(acc, l), served as Served);
       const readOnly = config.readOnly || limits.some((l) => l.readOnly);
-      const metaTools = discoveryTools({ callable: result.callable, served: new Set(result.tools.map((t) => t.name)), readOnly }).filter((m) => result.discovery.includes(m.name));
+      const metaTools = discovery
+        ? discovery.discoveryTools({ callable: result.callable, served: new Set(result.tools.map((t) => t.name)), readOnly }).filter((m) => result.discovery.includes(m.name))
+        : [];
       found = optionsFor(result.tools, metaTools, result.compact);
       if (narrowed.size >= 256) narrowed.delete(narrowed.keys().next().value!);
       narrowed.set(key, found);
