@@ -1,7 +1,7 @@
 /**
  * Search quality on the task fixtures: hit@1, hit@3 and hit@10 of search_zoom_tools for the users'
- * own words and for keyword queries, through a real MCP client; and the cost of one search next to
- * its floor (an MCP ping over the same in-memory transport).
+ * own words and for keyword queries, through a real MCP client; the cost of one search next to its
+ * floor (an MCP ping over the same in-memory transport); and what describe_zoom_tool costs in tokens.
  */
 import { allTools } from "../test/helpers/catalog.js";
 import { startHarness, textOf } from "../test/helpers/harness.js";
@@ -43,6 +43,11 @@ export async function searchQuality(): Promise<string[]> {
     }
   }
   lines.push("", `search_zoom_tools: median ${median(timed).toFixed(3)} ms per search over ${allTools.length} tools; floor (MCP ping, same transport) ${median(pings).toFixed(3)} ms`);
+  const costs: number[] = [];
+  for (const tool of allTools) costs.push(Math.round(textOf(await h.call("describe_zoom_tool", { name: tool.name })).length / 4));
+  const sorted = [...costs].sort((a, b) => a - b);
+  const worst = allTools[costs.indexOf(sorted.at(-1)!)]!.name;
+  lines.push(`describe_zoom_tool cost (tokens = characters / 4) over ${allTools.length} tools: median ${median(costs)}, max ${sorted.at(-1)} (${worst}); create_user_meeting ${costs[allTools.findIndex((t) => t.name === "create_user_meeting")]}`);
   await h.close();
   return lines;
 }

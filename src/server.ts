@@ -145,7 +145,9 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
     if (tool) return executeTool(tool, request.params.arguments, ctx);
     const metaTool = metas.get(name);
     if (metaTool) {
-      const parsed = metaTool.input.safeParse(request.params.arguments ?? {});
+      const prepared = metaTool.prepare ? metaTool.prepare(request.params.arguments ?? {}) : { args: request.params.arguments ?? {} };
+      if ("result" in prepared) return prepared.result;
+      const parsed = metaTool.input.safeParse(prepared.args);
       if (!parsed.success) return validationResult(metaTool, parsed.error);
       return metaTool.run(parsed.data as Record<string, unknown>, ctx);
     }

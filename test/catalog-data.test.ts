@@ -112,9 +112,16 @@ describe("describe_zoom_tool", () => {
   });
   afterAll(() => h.close());
 
-  it("serves the full schema, the one arguments are validated against", async () => {
+  it("serves the full schema, the one arguments are validated against, one level at a time", async () => {
+    const full = catalog.tool("update_account_settings")!.inputSchema as { properties: Record<string, { properties?: Record<string, unknown> }> };
     const described = JSON.parse(textOf(await h.call("describe_zoom_tool", { name: "update_account_settings" })));
-    expect(described.inputSchema).toEqual(catalog.tool("update_account_settings")!.inputSchema);
+    expect(Object.keys(described.inputSchema.properties)).toEqual(Object.keys(full.properties));
+    expect(described.inputSchema.properties.option).toEqual(full.properties.option);
+    const inMeeting = JSON.parse(textOf(await h.call("describe_zoom_tool", { name: "update_account_settings", path: "in_meeting" })));
+    expect(Object.keys(inMeeting.schema.properties)).toEqual(Object.keys(full.properties.in_meeting!.properties!));
+    for (const [key, value] of Object.entries(full.properties.in_meeting!.properties!)) {
+      if (!(value as { properties?: unknown }).properties) expect(inMeeting.schema.properties[key], key).toEqual(value);
+    }
   });
 });
 

@@ -7,6 +7,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { annotationsFor, type ToolAnnotations, type ToolSpec } from "./define.js";
 import { executeTool, type ExecuteContext } from "./execute.js";
+import { closest, oneLevel, schemaAt } from "./describe.js";
 import { textResult } from "./result.js";
 import { paramNames, purposeOf, ToolSearch } from "./search.js";
 
@@ -16,6 +17,8 @@ export interface MetaTool {
   readonly description: string;
   readonly input: z.ZodObject;
   readonly annotations: ToolAnnotations;
+  /** Runs before validation: may repair the raw arguments, or answer with an error that teaches the fix. */
+  prepare?(raw: Record<string, unknown>): { readonly args: Record<string, unknown> } | { readonly result: CallToolResult };
   run(args: Record<string, unknown>, ctx: ExecuteContext): Promise<CallToolResult>;
 }
 
@@ -36,11 +39,14 @@ export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
     (index ??= new ToolSearch(
       options.callable.map((t) => ({ name: t.name, title: t.title, toolset: t.toolset, description: t.description, params: paramNames(t.inputSchema) })),
     ));
-  const notFound = (name: string) =>
-    textResult(
-      `No tool named ${JSON.stringify(name)} is available${options.readOnly ? " in read-only mode" : ""}. Use search_zoom_tools to find tool names.`,
+  const names = [...byName.keys()];
+  const notFound = (name: string) => {
+    const guesses = [...new Set([...closest(name, names), ...searchIndex().search(name.replace(/_/g, " "), 3).map((h) => h.name)])].slice(0, 4);
+    return textResult(
+      `No tool named ${JSON.stringify(name)} is available${options.readOnly ? " in read-only mode" : ""}.${guesses.length ? ` Did you mean ${guesses.join(", ")}?` : ""} Use search_zoom_tools to find tool names.`,
       true,
     );
+  };
 
   const search: MetaTool = {
     name: "search_zoom_tools",
@@ -76,26 +82,31 @@ export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
   const describe: MetaTool = {
     name: "describe_zoom_tool",
     title: "Describe a Zoom tool",
-    description: "Show one Zoom API tool's full description, input JSON Schema, endpoint, required OAuth scopes and rate-limit label, before calling it with call_zoom_tool.",
-    input: z.strictObject({ name: z.string().min(1).max(64).describe("Tool name from search_zoom_tools, e.g. create_user_meeting.") }),
+    description:
+      'Show one Zoom API tool: full description, endpoint, OAuth scopes, rate-limit label and input schema, one level at a time (nested objects appear as their key names; pass path, e.g. "settings", to open one). Then run it with call_zoom_tool.',
+    input: z.strictObject({
+      name: z.string().min(1).max(64).describe("Tool name from search_zoom_tools, e.g. create_user_meeting."),
+      path: z.string().min(1).max(300).optional().describe('A nested field to show, dotted, e.g. "settings" or "settings.approved_or_denied_countries_or_regions".'),
+    }),
     annotations: { title: "Describe a Zoom tool", readOnlyHint: true, openWorldHint: false },
-    async run(args) {
+    async run(args, ctx) {
       const tool = byName.get(String(args.name));
       if (!tool) return notFound(String(args.name));
-      return textResult(
-        JSON.stringify({
-          name: tool.name,
-          title: tool.title,
-          toolset: tool.toolset,
-          endpoint: `${tool.method} ${tool.path}`,
-          description: tool.description,
-          annotations: annotationsFor(tool),
-          scopes: tool.scopes,
-          rateLimit: tool.rateLimit ?? null,
-          // The full schema, with every description and constraint that tools/list trims.
-          inputSchema: tool.inputSchema,
-        }),
-      );
+      const path = args.path as string | undefined;
+      const at = path ? schemaAt(tool.inputSchema, path) : ({ ok: true, schema: tool.inputSchema } as const);
+      if (!at.ok) return textResult(`${at.message} Describe ${tool.name} without path to see its top-level fields.`, true);
+      const head = {
+        name: tool.name,
+        title: tool.title,
+        toolset: tool.toolset,
+        endpoint: `${tool.method} ${tool.path}`,
+        ...(path ? {} : { description: tool.description, annotations: annotationsFor(tool), scopes: tool.scopes, rateLimit: tool.rateLimit ?? null }),
+      };
+      const shown = oneLevel(at.schema);
+      const nested = JSON.stringify(shown).includes('"keys":[');
+      const note = nested ? `Fields shown as "keys" are objects: describe again with path${path ? ` "${path}.<field>"` : ' (e.g. "settings")'} to see their fields.` : undefined;
+      const body = { ...head, ...(path ? { path, schema: shown } : { inputSchema: shown }), ...(note ? { note } : {}) };
+      return capped(body, ctx.maxResultChars, tool.name);
     },
   };
 
@@ -110,6 +121,23 @@ export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
     annotations: options.readOnly
       ? ({ title: "Call a Zoom tool", readOnlyHint: true, openWorldHint: true })
       : { title: "Call a Zoom tool", readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    prepare(raw) {
+      const { name, arguments: given, ...stray } = raw;
+      const named = typeof name === "string" ? name : "<tool name>";
+      if (Object.keys(stray).length) {
+        const fixed = JSON.stringify({ name: named, arguments: { ...(given && typeof given === "object" ? given : {}), ...stray } });
+        return { result: textResult(`call_zoom_tool takes only name and arguments; put the tool's arguments under \`arguments\`, e.g. ${fixed.length > 400 ? `{"name":"${named}","arguments":{...}}` : fixed}. Nothing was sent to Zoom.`, true) };
+      }
+      if (typeof given !== "string") return { args: raw };
+      // Some clients send the arguments object as a JSON string.
+      try {
+        const parsed: unknown = JSON.parse(given);
+        if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return { args: { ...raw, arguments: parsed } };
+      } catch {
+        // Answered below.
+      }
+      return { result: textResult(`\`arguments\` must be an object of the tool's arguments (or a JSON string of one), e.g. {"name":"${named}","arguments":{"meetingId":"85746065123"}}. Nothing was sent to Zoom.`, true) };
+    },
     async run(args, ctx) {
       const tool = byName.get(String(args.name));
       if (!tool) return notFound(String(args.name));
@@ -118,4 +146,18 @@ export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
   };
 
   return [search, describe, call];
+}
+
+/** A describe answer within the result cap: in full when it fits, else with field descriptions cut to their first sentence, else field names only. */
+function capped(body: Record<string, unknown>, maxChars: number, name: string): CallToolResult {
+  const full = JSON.stringify(body);
+  if (full.length <= maxChars) return textResult(full);
+  const key = "schema" in body ? "schema" : "inputSchema";
+  const schema = body[key] as { properties?: Record<string, Record<string, unknown>> };
+  const brief = Object.fromEntries(
+    Object.entries(schema.properties ?? {}).map(([k, v]) => [k, typeof v.description === "string" ? { ...v, description: v.description.split(/\.(\s|$)/)[0] } : v]),
+  );
+  const shorter = JSON.stringify({ ...body, [key]: { ...schema, properties: brief }, note: `Descriptions cut to fit the result size; describe ${name} with path "<field>" for one field in full.` });
+  if (shorter.length <= maxChars) return textResult(shorter);
+  return textResult(JSON.stringify({ ...body, [key]: { fields: Object.keys(schema.properties ?? {}) }, note: `Too large to show here; describe ${name} with path "<field>" to see one field at a time.` }));
 }

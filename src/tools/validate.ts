@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { patternMessage } from "../catalog/patterns.js";
 import type { JsonSchema, ToolSpec } from "./define.js";
+import { closest, schemaAt } from "./describe.js";
 
 export type Validation = { readonly ok: true; readonly args: Record<string, unknown> } | { readonly ok: false; readonly error: z.ZodError };
 
@@ -55,7 +56,7 @@ function coercePathIds(tool: Pick<ToolSpec, "pathParams" | "inputSchema">, args:
 export function validateArgs(tool: Pick<ToolSpec, "pathParams" | "inputSchema">, raw: unknown): Validation {
   const parsed = validatorFor(tool.inputSchema).safeParse(coercePathIds(tool, raw ?? {}));
   if (parsed.success) return { ok: true, args: parsed.data as Record<string, unknown> };
-  return { ok: false, error: new z.ZodError(parsed.error.issues.flatMap((issue) => explain(issue, []))) };
+  return { ok: false, error: new z.ZodError(parsed.error.issues.flatMap((issue) => explain(issue, [])).map((issue) => suggest(issue, tool.inputSchema))) };
 }
 
 /**
@@ -83,4 +84,20 @@ function explain(issue: z.core.$ZodIssue, prefix: PropertyKey[]): z.core.$ZodIss
     if (message) return [{ ...issue, path, message }];
   }
   return [{ ...issue, path }];
+}
+
+/** An unknown field gets the closest field names of the object it was found in. */
+function suggest(issue: z.core.$ZodIssue, schema: JsonSchema): z.core.$ZodIssue {
+  if (issue.code !== "unrecognized_keys") return issue;
+  const at = schemaAt(schema, issue.path.filter((p) => typeof p === "string").join("."));
+  const node = at.ok ? (at.schema as { properties?: Record<string, unknown>; items?: { properties?: Record<string, unknown> } }) : undefined;
+  const fields = Object.keys(node?.properties ?? node?.items?.properties ?? {});
+  const hints = issue.keys.map((key) => [key, closest(key, fields)] as const).filter(([, near]) => near.length);
+  const unknown = `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
+  if (!hints.length) {
+    const list = fields.length <= 20 ? `the fields here are ${fields.map((f) => JSON.stringify(f)).join(", ")}` : "describe_zoom_tool lists the fields";
+    return { ...issue, code: "custom", message: `${unknown}; ${list}` } as z.core.$ZodIssue;
+  }
+  const guesses = hints.map(([key, near]) => `${JSON.stringify(key)} -> ${near.map((n) => JSON.stringify(n)).join(" or ")}`).join("; ");
+  return { ...issue, code: "custom", message: `${unknown}. Did you mean ${guesses}?` } as z.core.$ZodIssue;
 }
