@@ -128,6 +128,21 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
       signal,
       ...(deps.files ? { files: deps.files } : {}),
       maxResultChars: options.maxResultChars ?? 80_000,
+      // A client that can ask its user confirms irreversible calls here; others rely on the destructive annotation.
+      ...(server.getClientCapabilities()?.elicitation
+        ? {
+            confirm: async (summary: string) => {
+              const answer = await server.elicitInput(
+                {
+                  message: summary,
+                  requestedSchema: { type: "object", properties: { confirm: { type: "boolean", title: "Go ahead", description: "Yes to send this call to Zoom." } }, required: ["confirm"] },
+                },
+                { signal },
+              );
+              return answer.action === "accept" && answer.content?.confirm === true;
+            },
+          }
+        : {}),
       ...(options.maxPages !== undefined ? { maxPages: options.maxPages } : {}),
       ...(progressToken !== undefined
         ? {

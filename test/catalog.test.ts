@@ -6,7 +6,7 @@ import { OUT, SHARED, generate, generatedFilesOnDisk, toolsetId } from "../scrip
 import { README, withFreshTables } from "../scripts/readme.js";
 import { advertisedSchema } from "../src/catalog/advertise.js";
 import { encodePathParam } from "../src/http/url.js";
-import { annotationsFor, type ToolSpec } from "../src/tools/define.js";
+import { ANNOTATION_OVERRIDES, annotationsFor, type ToolSpec } from "../src/tools/define.js";
 import { allTools } from "./helpers/catalog.js";
 import { startHarness, textOf, type Harness } from "./helpers/harness.js";
 import { minimalObject } from "./helpers/minimal-args.js";
@@ -63,14 +63,14 @@ describe("invariants over every tool", () => {
     });
   });
 
-  it("annotations follow the method", () => {
+  it("annotations follow the method, unless an override with a reason says otherwise", () => {
     for (const t of allTools) {
       const a = annotationsFor(t);
       expect(a.title).toBe(t.title);
       expect(a.openWorldHint).toBe(true);
       expect(a.readOnlyHint).toBe(t.method === "GET");
       if (t.method !== "GET") {
-        expect(a.destructiveHint).toBe(t.method === "DELETE");
+        expect(a.destructiveHint).toBe(ANNOTATION_OVERRIDES[t.name]?.destructiveHint ?? t.method === "DELETE");
         expect(a.idempotentHint).toBe(t.method === "PUT" || t.method === "DELETE");
       }
     }

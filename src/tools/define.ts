@@ -1,3 +1,5 @@
+import OVERRIDES from "./annotation-overrides.json" with { type: "json" };
+
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type RateLimitLabel = "Light" | "Medium" | "Heavy" | "Resource-intensive";
 
@@ -61,21 +63,37 @@ export interface ToolAnnotations {
   readonly openWorldHint: boolean;
 }
 
+interface AnnotationOverride {
+  readonly destructiveHint?: boolean;
+  readonly confirm?: boolean;
+  readonly reason: string;
+}
+
+/** Tools whose meaning differs from their method (src/tools/annotation-overrides.json), each with its reason. */
+export const ANNOTATION_OVERRIDES: Readonly<Record<string, AnnotationOverride>> = (OVERRIDES as { tools: Record<string, AnnotationOverride> }).tools;
+
 /**
  * The one place annotations come from: GET reads, DELETE destroys, PUT and DELETE are idempotent,
- * and every tool talks to Zoom (an open world).
+ * and every tool talks to Zoom (an open world). An override in the data wins, e.g. a PATCH that
+ * cancels a plan is destructive.
  */
-export function annotationsFor(spec: Pick<ToolSpec, "method" | "title">): ToolAnnotations {
+export function annotationsFor(spec: Pick<ToolSpec, "method" | "title"> & { readonly name?: string }): ToolAnnotations {
   if (spec.method === "GET") {
     return { title: spec.title, readOnlyHint: true, openWorldHint: true };
   }
+  const override = spec.name !== undefined ? ANNOTATION_OVERRIDES[spec.name] : undefined;
   return {
     title: spec.title,
     readOnlyHint: false,
-    destructiveHint: spec.method === "DELETE",
+    destructiveHint: override?.destructiveHint ?? spec.method === "DELETE",
     idempotentHint: spec.method === "PUT" || spec.method === "DELETE",
     openWorldHint: true,
   };
+}
+
+/** Calls the user confirms first, when the client can ask them: every DELETE, and the overrides marked `confirm`. */
+export function needsConfirmation(spec: Pick<ToolSpec, "method" | "name">): boolean {
+  return spec.method === "DELETE" || ANNOTATION_OVERRIDES[spec.name]?.confirm === true;
 }
 
 /** The listing entry for `zoom-mcp tools` and for tests: facts only, no schema. */

@@ -9,12 +9,12 @@ import { UnsafePathError } from "../http/url.js";
 import type { Logger } from "../logger.js";
 import { notice } from "../transports/calls.js";
 import { splitControls } from "./controls.js";
-import type { ToolSpec } from "./define.js";
+import { needsConfirmation, type ToolSpec } from "./define.js";
 import { allPages, DEFAULT_MAX_PAGES, type Collected } from "./paginate.js";
 import type { FileAccess } from "./files.js";
 import { buildRequest, UploadError } from "./request.js";
 import { capResult, failureResult, successResult, textResult, validationResult } from "./result.js";
-import { clipWords } from "./shaping.js";
+import { clip, clipWords } from "./shaping.js";
 import { validateArgs } from "./validate.js";
 
 export interface ExecuteContext {
@@ -29,6 +29,11 @@ export interface ExecuteContext {
   readonly onProgress?: (message: string, progress?: { progress: number; total?: number }) => void;
   /** Where file_path uploads may read from. @default none: file_path is refused */
   readonly files?: FileAccess;
+  /**
+   * Asks the user to confirm an irreversible call, given a one-line summary; true means go ahead.
+   * Set when the client supports elicitation. @default none: the client confirms, from the annotations
+   */
+  readonly confirm?: (summary: string) => Promise<boolean>;
 }
 
 export async function executeTool(tool: ToolSpec, rawArgs: unknown, ctx: ExecuteContext): Promise<CallToolResult> {
@@ -52,6 +57,15 @@ async function execute(tool: ToolSpec, rawArgs: unknown, ctx: ExecuteContext): P
       return textResult(`Invalid arguments for ${tool.name}; nothing was sent to Zoom.\n- ${clipWords(error.message)}`, true);
     }
     throw error;
+  }
+
+  if (ctx.confirm && needsConfirmation(tool)) {
+    const query = request.query?.toString();
+    const summary = `${tool.title}: ${tool.method} ${request.path}${query ? `?${query}` : ""}${request.json !== undefined ? ` ${clip(JSON.stringify(request.json), 200)}` : ""}. This cannot be undone.`;
+    if (!(await ctx.confirm(summary))) {
+      ctx.logger.info({ tool: tool.name }, "the user declined an irreversible call");
+      return textResult(`Not done: the user did not confirm "${summary}" Nothing was sent to Zoom.`);
+    }
   }
 
   const started = performance.now();
