@@ -152,10 +152,11 @@ function catalogEntry(
     const description = describe(param.name);
     if (param.in === "path") {
       pathParams.push(param.name);
-      add(param.name, { description, ...pathParamSchema(param.node) }, true);
+      add(param.name, { description, ...pathParamSchema(param.node, param.name) }, true);
     } else {
       query.push({ name: param.name });
-      add(param.name, { description, ...schemaOf(param.node, { ...ctx, path: param.name }) }, param.required && !override?.fields.includes(param.name));
+      const schema = MEETING_ID.test(param.name) && param.node.kind === "string" ? meetingIdSchema() : schemaOf(param.node, { ...ctx, path: param.name });
+      add(param.name, { description, ...schema }, param.required && !override?.fields.includes(param.name));
     }
   }
 
@@ -202,9 +203,20 @@ function catalogEntry(
 }
 
 /** A path parameter: Zoom's int64 IDs take a number or a digit string; any other one is one safe segment. */
-function pathParamSchema(node: Node): JsonSchema {
+function pathParamSchema(node: Node, name: string): JsonSchema {
   if (node.kind === "integer") return { anyOf: [{ type: "integer", minimum: 0 }, { type: "string", pattern: PATTERNS.digits.pattern }] };
+  if (MEETING_ID.test(name)) return meetingIdSchema();
   return { type: "string", minLength: 1, pattern: PATTERNS.pathId.pattern };
+}
+
+/**
+ * Meeting and webinar IDs the spec types as a string (where Zoom also takes a UUID, e.g. past
+ * meetings, reports, recordings) still take the numeric ID Zoom returned, as a number, like
+ * their int64 siblings; a string is a digit ID or a UUID in one safe segment.
+ */
+const MEETING_ID = /^(meeting|webinar)_?id$/i;
+function meetingIdSchema(): JsonSchema {
+  return { anyOf: [{ type: "integer", minimum: 0 }, { type: "string", minLength: 1, pattern: PATTERNS.pathId.pattern }] };
 }
 
 interface SchemaContext {

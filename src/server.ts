@@ -12,13 +12,14 @@ import type { ZoomClient } from "./http/client.js";
 import type { Logger } from "./logger.js";
 import { advertisedSchema } from "./catalog/advertise.js";
 import { compactDescription, compactSchema } from "./tools/compact.js";
-import { annotationsFor, type ToolSpec } from "./tools/define.js";
+import { annotationsFor, type JsonSchema, type ToolSpec } from "./tools/define.js";
 import { LOG_LEVELS, stoppedMessage, type CallTracker, type LogLevel, type NoticeSink } from "./transports/calls.js";
 import type { FileAccess } from "./tools/files.js";
 import type { MetaTool } from "./tools/discovery.js";
 import { executeTool, type ExecuteContext } from "./tools/execute.js";
 import { toInputJsonSchema } from "./tools/json-schema.js";
 import { textResult, validationResult } from "./tools/result.js";
+import { normalizeArgs } from "./tools/validate.js";
 import { clip } from "./tools/shaping.js";
 import { VERSION } from "./version.js";
 
@@ -81,10 +82,16 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
   const endpoints = new Map(options.tools.map((t) => [t.name, t]));
   const metas = new Map(meta.map((t) => [t.name, t]));
   let listing: Tool[] | undefined;
+  const metaSchemas = new Map<string, JsonSchema>();
+  const metaSchema = (t: MetaTool): JsonSchema => {
+    let schema = metaSchemas.get(t.name);
+    if (!schema) metaSchemas.set(t.name, (schema = toInputJsonSchema(t.input) as JsonSchema));
+    return schema;
+  };
 
   server.setRequestHandler(ListToolsRequestSchema, () => {
     listing ??= [
-      ...meta.map((t) => ({ name: t.name, title: t.title, description: t.description, inputSchema: toInputJsonSchema(t.input) as Tool["inputSchema"], annotations: t.annotations })),
+      ...meta.map((t) => ({ name: t.name, title: t.title, description: t.description, inputSchema: advertisedSchema(metaSchema(t)) as Tool["inputSchema"], annotations: t.annotations })),
       ...options.tools.map((tool) => {
         const fields = options.compact?.get(tool.name);
         const schema = tool.listedSchema ?? advertisedSchema(tool.inputSchema);
@@ -160,7 +167,9 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
     if (tool) return executeTool(tool, request.params.arguments, ctx);
     const metaTool = metas.get(name);
     if (metaTool) {
-      const prepared = metaTool.prepare ? metaTool.prepare(request.params.arguments ?? {}) : { args: request.params.arguments ?? {} };
+      // Null optionals are "not given", and a free-form field may come as a JSON string (see advertise.ts).
+      const raw = normalizeArgs(metaSchema(metaTool), request.params.arguments ?? {}) as Record<string, unknown>;
+      const prepared = metaTool.prepare ? metaTool.prepare(raw) : { args: raw };
       if ("result" in prepared) return prepared.result;
       const parsed = metaTool.input.safeParse(prepared.args);
       if (!parsed.success) return validationResult(metaTool, parsed.error);

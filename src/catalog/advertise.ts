@@ -17,6 +17,13 @@
  *   largest first (those nested inside an argument before the arguments themselves), until it fits;
  *   their descriptions say so and point to describe_zoom_tool.
  * - Objects stay closed (`additionalProperties: false`); no `$ref` is introduced.
+ * - Portability (OpenAI strict mode, Anthropic and Gemini all take the result; portable.ts checks it):
+ *   the only `format` kept is `date-time`; any other (email, uri, date, time...) is dropped and the
+ *   description says what to send, while the server still validates it from the full schema. A
+ *   free-form object (no `properties`: keys of the caller's choosing) or a schema that takes any
+ *   value is listed as a string holding that JSON; the validator parses such a string back (see
+ *   normalizeArgs in validate.ts), and an object sent as itself is taken too. `propertyNames`,
+ *   `$ref` and `$schema` never reach the listing.
  * - The path-segment guard (its pattern and minLength) is left out: the pattern uses lookaheads,
  *   which not every client's regex engine takes, and the server enforces the guard anyway.
  */
@@ -39,6 +46,7 @@ export function advertisedSchema(full: JsonSchema): JsonSchema {
 type Schema = Record<string, unknown> & { properties?: Record<string, Schema>; items?: Schema; anyOf?: Schema[] };
 
 function node(schema: Schema, depth: number, tight: boolean, name?: string, parent = ""): Schema {
+  if (depth > 0 && isFreeForm(schema)) return asJsonString(schema);
   const out: Schema = {};
   const pathGuard = schema.pattern === PATTERNS.pathId.pattern;
   for (const [key, value] of Object.entries(schema)) {
@@ -55,9 +63,44 @@ function node(schema: Schema, depth: number, tight: boolean, name?: string, pare
     if (key === "properties") out.properties = Object.fromEntries(Object.entries(value as Record<string, Schema>).map(([k, v]) => [k, node(v, depth + 1, tight, k, name)]));
     else if (key === "items") out.items = node(value as Schema, depth, tight, name, parent);
     else if (key === "anyOf") out.anyOf = (value as Schema[]).map((v) => node(v, depth, tight, name, parent));
+    else if (key === "format" && value !== "date-time") continue;
+    else if (key === "propertyNames" || key === "$ref" || key === "$schema") continue;
     else out[key] = value;
   }
+  const format = schema.format;
+  if (typeof format === "string" && format !== "date-time") {
+    const words = FORMAT_WORDS[format] ?? `in ${format} format`;
+    const said = typeof out.description === "string" ? out.description : "";
+    if (!said.toLowerCase().includes(words.replace(/^an? /, "").split(" ")[0]!.toLowerCase())) {
+      out.description = `${said}${said && !/[.!?]$/.test(said) ? "." : ""}${said ? " " : ""}Must be ${words}.`;
+    }
+  }
   return out;
+}
+
+/** How a dropped `format` is said in words. */
+const FORMAT_WORDS: Record<string, string> = {
+  email: "an email address",
+  uri: "a URL",
+  url: "a URL",
+  date: "a date in yyyy-MM-dd form",
+  time: "a time in HH:mm:ss form",
+  uuid: "a UUID",
+  ipv4: "an IPv4 address",
+  ipv6: "an IPv6 address",
+  hostname: "a host name",
+};
+
+/** True for an object schema whose keys are the caller's choice, or a schema that takes any value. */
+export function isFreeForm(schema: Record<string, unknown>): boolean {
+  if (schema.type === "object") return !schema.properties && schema.additionalProperties !== false;
+  return schema.type === undefined && !["anyOf", "oneOf", "allOf", "enum", "const", "properties"].some((k) => k in schema);
+}
+
+function asJsonString(schema: Schema): Schema {
+  const what = schema.type === "object" ? "a JSON object" : "any JSON value";
+  const said = typeof schema.description === "string" ? `${schema.description.trim()}${/[.!?]$/.test(schema.description.trim()) ? "" : "."} ` : "";
+  return { type: "string", description: `${said}Send ${what} encoded as a JSON string, e.g. "{\\"key\\":\\"value\\"}" (an object sent as itself is taken too).` };
 }
 
 /** A coded value and its meaning: `1 = instant`, `true = locked`, `add = append`. */
@@ -200,6 +243,7 @@ function collapsed(object: Schema): Schema {
   return {
     type: "object",
     description: `${head}Its ${count} fields are left out of this listing to keep it small: describe_zoom_tool shows them, and this tool takes them.`,
+    properties: {},
     additionalProperties: false,
   };
 }

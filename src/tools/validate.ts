@@ -5,6 +5,7 @@
  * closed), and mismatches come back as issues that name the field and say what to send instead.
  */
 import { z } from "zod";
+import { isFreeForm } from "../catalog/advertise.js";
 import { patternMessage } from "../catalog/patterns.js";
 import type { JsonSchema, ToolSpec } from "./define.js";
 import { closest, schemaAt } from "./describe.js";
@@ -53,8 +54,51 @@ function coercePathIds(tool: Pick<ToolSpec, "pathParams" | "inputSchema">, args:
   return out ?? args;
 }
 
+/**
+ * What portable clients send, read the way the full schema means it, before validation:
+ * - an optional key sent as `null` is "not given" and is dropped, at every level (strict-mode
+ *   clients send null for every optional field they leave out). A required key sent as null stays,
+ *   and the validator refuses it.
+ * - a free-form object, advertised as a JSON string (see advertise.ts), is parsed back. A string
+ *   that is not a JSON object is left as it is, so the validator says what to send.
+ */
+export function normalizeArgs(schema: JsonSchema, value: unknown): unknown {
+  if (!schema || typeof schema !== "object") return value;
+  if (typeof value === "string" && isFreeForm(schema) && schema.type === "object") {
+    try {
+      const parsed: unknown = JSON.parse(value);
+      return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : value;
+    } catch {
+      return value;
+    }
+  }
+  if (Array.isArray(value)) {
+    const items = schema.items as JsonSchema | undefined;
+    return items ? value.map((v) => normalizeArgs(items, v)) : value;
+  }
+  if (value && typeof value === "object") {
+    const props = schema.properties as Record<string, JsonSchema> | undefined;
+    if (!props) {
+      const branch = ((schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined)?.find((b) => b.type === "object" && b.properties);
+      return branch ? normalizeArgs(branch, value) : value;
+    }
+    const required = new Set((schema.required as string[] | undefined) ?? []);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (v === null && !required.has(k)) continue;
+      out[k] = props[k] ? normalizeArgs(props[k], v) : v;
+    }
+    return out;
+  }
+  if (typeof value === "string") {
+    const branch = ((schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined)?.find((b) => b.type === "object" && isFreeForm(b));
+    return branch ? normalizeArgs(branch, value) : value;
+  }
+  return value;
+}
+
 export function validateArgs(tool: Pick<ToolSpec, "pathParams" | "inputSchema">, raw: unknown): Validation {
-  const parsed = validatorFor(tool.inputSchema).safeParse(coercePathIds(tool, raw ?? {}));
+  const parsed = validatorFor(tool.inputSchema).safeParse(coercePathIds(tool, normalizeArgs(tool.inputSchema, raw ?? {})));
   if (parsed.success) return { ok: true, args: parsed.data as Record<string, unknown> };
   return { ok: false, error: new z.ZodError(parsed.error.issues.flatMap((issue) => explain(issue, [])).map((issue) => suggest(issue, tool.inputSchema))) };
 }
