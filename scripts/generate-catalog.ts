@@ -20,7 +20,7 @@ import { withControls } from "../src/tools/controls.js";
 import type { CatalogEntry } from "../src/catalog/load.js";
 import type { FieldPlacement, JsonSchema } from "../src/tools/define.js";
 import { Descriptions, SpecProse } from "./descriptions.js";
-import { toolName } from "./naming.js";
+import { destructiveFromTitle, RULES, toolName, withoutOwner, withTitleVerb } from "./naming.js";
 import { SpecReader, type CatalogEntry as SpecEntry, type Node, type Operation, type Prop } from "./spec.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -69,16 +69,24 @@ export function generate(draft = false): { files: Emitted[]; problems: string[];
   // A path with an item path right below it (`/tsp` and `/tsp/{tspId}`) is a collection too.
   const collection = ops.map(({ op }) => op.returnsCollection || ops.some(({ op: o }) => o.path.startsWith(`${op.path}/{`) && !o.path.slice(op.path.length + 1).includes("/")));
   const firstNames = ops.map(({ op }, i) => toolName(op.method, op.path, collection[i]!));
+  // Step one, from method and path; its clash clause: the longer of two clashing paths keeps its repeated words.
+  const pathNames = ops.map(({ op }, i) => {
+    const clash = ops.some(({ op: other }, j) => j !== i && firstNames[j] === firstNames[i] && other.path.length < op.path.length);
+    return clash ? toolName(op.method, op.path, collection[i]!, false) : firstNames[i]!;
+  });
+  const finalNames = namesThatSayWhatTheyDo(ops.map(({ entry, op }, i) => ({ key: op.key, method: op.method, path: op.path, title: entry.title, name: pathNames[i]! })));
   for (const [i, { entry, op }] of ops.entries()) {
     const toolset = toolsetId(entry.section);
-    // The naming rule's clash clause: the longer of two clashing paths keeps its repeated words.
-    const clash = ops.some(({ op: other }, j) => j !== i && firstNames[j] === firstNames[i] && other.path.length < op.path.length);
-    const name = clash ? toolName(op.method, op.path, collection[i]!, false) : firstNames[i]!;
+    const name = finalNames[i]!;
     if (names.has(name)) problems.push(`name ${name} is used by both ${names.get(name)} and ${op.key}`);
     names.set(name, op.key);
     if (name.length > MAX_NAME) problems.push(`name ${name} is ${name.length} characters (max ${MAX_NAME})`);
-    entries.push(catalogEntry(reader, entry, op, toolset, name, descriptions, new SpecProse(op.specText), problems, draft));
+    const aliases = pathNames[i] !== name ? [pathNames[i]!] : [];
+    entries.push(catalogEntry(reader, entry, op, toolset, name, aliases, descriptions, new SpecProse(op.specText), problems, draft));
     responses[name] = op.response;
+  }
+  for (const alias of entries.flatMap((e) => e.aliases ?? [])) {
+    if (names.has(alias)) problems.push(`alias ${alias} is also the name of ${names.get(alias)}`);
   }
   for (const stale of descriptions.unknownTools(new Set(ops.map(({ op }) => op.key)))) {
     problems.push(`description for an unknown endpoint: ${stale}`);
@@ -108,6 +116,7 @@ function catalogEntry(
   op: Operation,
   toolset: string,
   name: string,
+  aliases: readonly string[],
   descriptions: Descriptions,
   prose: SpecProse,
   problems: string[],
@@ -178,8 +187,10 @@ function catalogEntry(
     add("body", { description: describe("body"), ...schemaOf(op.body, { ...ctx, path: "body" }) }, true);
   }
 
+  const destructive = destructiveFromTitle(op.method, entry.title);
   const spec = {
     name,
+    ...(aliases.length ? { aliases } : {}),
     title: entry.title,
     toolset,
     method: op.method as CatalogEntry["method"],
@@ -196,6 +207,7 @@ function catalogEntry(
     paginated: op.params.some((p) => p.in === "query" && p.name === "next_page_token"),
     source: `${op.file}#${op.operationId}`,
     ...(override ? { override: override.reason } : {}),
+    ...(destructive !== undefined ? { destructive } : {}),
   };
   // The validating schema, with the result controls that apply, and the lighter form tools/list serves.
   const inputSchema = withControls(spec, { type: "object", properties, ...(required.length ? { required } : {}), additionalProperties: false });
@@ -327,3 +339,27 @@ function main(): void {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
+
+interface Naming {
+  readonly key: string;
+  readonly method: string;
+  readonly path: string;
+  readonly title: string;
+  /** Step one's name, from method and path. */
+  readonly name: string;
+}
+
+/**
+ * Step two of the naming rule (scripts/naming.ts, data in scripts/naming-rules.json): the title's
+ * verb, then the owner segment dropped where the shorter name is free, then the overrides.
+ */
+function namesThatSayWhatTheyDo(tools: readonly Naming[]): string[] {
+  const paths = new Set(tools.map((t) => t.path));
+  const verbed = tools.map((t) => RULES.overrides[t.key]?.name ?? withTitleVerb(t.name, t.title));
+  const taken = new Set([...verbed, ...tools.map((t) => t.name)]);
+  return tools.map((t, i) => {
+    if (RULES.overrides[t.key]) return verbed[i]!;
+    const shorter = withoutOwner(verbed[i]!, t.path, paths);
+    return shorter && !taken.has(shorter) ? shorter : verbed[i]!;
+  });
+}

@@ -19,6 +19,8 @@
  *      GET /users/{userId}/meetings -> list_user_meetings, POST /users/{userId}/meetings -> create_user_meeting.
  */
 
+import { readFileSync } from "node:fs";
+
 const VERB: Record<string, string> = { POST: "create", PATCH: "update", PUT: "update", DELETE: "delete" };
 
 const IRREGULAR: Record<string, string> = {
@@ -79,4 +81,73 @@ export function toolName(method: string, path: string, returnsCollection: boolea
   });
   const collapsed = collapse ? words.filter((w, i) => w !== words[i - 1]) : words;
   return [verb, ...collapsed].join("_");
+}
+
+/**
+ * The second step of the rule, as data (scripts/naming-rules.json): names that say what a tool does.
+ *
+ *   title verb   where the catalog title opens with a verb of `titleVerbs` ("Cancel a base plan") that
+ *                differs from the method's verb, the name takes it, and trailing state words
+ *                (`status`, `events`) leave: update_account_plans_base_status -> cancel_account_plans_base.
+ *   owner        a leading owner segment (`/users/{userId}/meetings`) leaves the name when the rest is a
+ *                top-level resource (`/meetings/{meetingId}` exists) and the shorter name is free:
+ *                create_user_meeting -> create_meeting.
+ *   overrides    by method and path, each with its reason.
+ *
+ * The name the first step gives stays an alias, so old names keep working.
+ */
+
+export interface NamingRules {
+  readonly titleVerbs: Record<string, string>;
+  readonly dropTrailing: readonly string[];
+  readonly ownerSegments: readonly string[];
+  readonly destructiveVerbs: readonly string[];
+  readonly safeVerbs: readonly string[];
+  readonly overrides: Record<string, { readonly name: string; readonly reason: string }>;
+}
+
+export const RULES = JSON.parse(readFileSync(new URL("./naming-rules.json", import.meta.url), "utf8")) as NamingRules;
+
+/** The title's opening verb, lower-cased ("Check-in or check-out ..." -> "check-in"). */
+export function titleVerb(title: string): string {
+  return title.split(/\s+/)[0]!.toLowerCase();
+}
+
+/** Step one's name with the title's verb, where the title says something the method does not. */
+export function withTitleVerb(name: string, title: string, rules: NamingRules = RULES): string {
+  const verb = rules.titleVerbs[titleVerb(title)];
+  const [current, ...noun] = name.split("_");
+  if (!verb || verb === current) return name;
+  const words = [...noun];
+  while (words.length > 1 && rules.dropTrailing.includes(words.at(-1)!)) words.pop();
+  return [verb, ...words.filter((w) => w !== verb)].join("_");
+}
+
+/**
+ * The name without its owner segment, when the path is `/<owner>/{id}/<resource>...` and
+ * `/<resource>/{...}` is a path of its own (so the resource is known without its owner).
+ */
+export function withoutOwner(name: string, path: string, allPaths: ReadonlySet<string>, rules: NamingRules = RULES): string | undefined {
+  const segments = path.split("/").filter(Boolean);
+  const [owner, id, resource] = segments;
+  if (!owner || !rules.ownerSegments.includes(owner) || !id?.startsWith("{") || !resource || resource.startsWith("{")) return undefined;
+  const topLevel = [...allPaths].some((p) => p.startsWith(`/${resource}/{`));
+  if (!topLevel) return undefined;
+  const ownerWord = singular(owner);
+  const [verb, ...noun] = name.split("_");
+  if (noun[0] !== ownerWord) return undefined;
+  return [verb, ...noun.slice(1)].join("_");
+}
+
+export interface Annotated {
+  /** Set where the title's verb, not the method, decides (a PATCH that cancels a plan). */
+  readonly destructive?: boolean;
+}
+
+/** Whether the title marks the tool destructive (true), safe (false), or leaves it to the method (undefined). */
+export function destructiveFromTitle(method: string, title: string, rules: NamingRules = RULES): boolean | undefined {
+  const verb = titleVerb(title);
+  if (rules.destructiveVerbs.includes(verb) && method !== "DELETE") return true;
+  if (rules.safeVerbs.includes(verb) && method === "DELETE") return false;
+  return undefined;
 }

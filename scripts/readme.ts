@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadCatalog } from "../src/catalog/load.js";
-import type { ToolSpec } from "../src/tools/define.js";
+import { annotationsFor, type ToolSpec } from "../src/tools/define.js";
 
 export const START = "<!-- tools:start -->";
 export const END = "<!-- tools:end -->";
@@ -32,7 +32,8 @@ export function renderToolTables(tools: readonly ToolSpec[]): string {
   for (const s of sets) {
     lines.push("<details>", `<summary><code>${s}</code></summary>`, "", "| tool | | endpoint | title |", "|---|---|---|---|");
     for (const t of tools.filter((x) => x.toolset === s)) {
-      const flag = t.method === "GET" ? "R" : t.method === "DELETE" ? "D" : "";
+      const a = annotationsFor(t);
+      const flag = a.readOnlyHint ? "R" : a.destructiveHint ? "D" : "";
       lines.push(`| \`${t.name}\` | ${flag}${t.legacy ? " legacy" : ""} | \`${t.method} ${t.path}\` | ${t.title} |`);
     }
     lines.push("", "</details>", "");

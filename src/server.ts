@@ -12,7 +12,7 @@ import type { ZoomClient } from "./http/client.js";
 import type { Logger } from "./logger.js";
 import { advertisedSchema } from "./catalog/advertise.js";
 import { compactDescription, compactSchema } from "./tools/compact.js";
-import { annotationsFor, type JsonSchema, type ToolSpec } from "./tools/define.js";
+import { annotationsFor, toolsByName, type JsonSchema, type ToolSpec } from "./tools/define.js";
 import { LOG_LEVELS, stoppedMessage, type CallTracker, type LogLevel, type NoticeSink } from "./transports/calls.js";
 import type { FileAccess } from "./tools/files.js";
 import type { MetaTool } from "./tools/discovery.js";
@@ -79,7 +79,8 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
     return {};
   });
   let toldSandbox = false;
-  const endpoints = new Map(options.tools.map((t) => [t.name, t]));
+  // A direct tools/call may use a tool's earlier name (alias); tools/list shows current names only.
+  const endpoints = toolsByName(options.tools);
   const metas = new Map(meta.map((t) => [t.name, t]));
   let listing: Tool[] | undefined;
   const metaSchemas = new Map<string, JsonSchema>();

@@ -142,7 +142,7 @@ describe("results that fit", () => {
   it("keeps only the requested fields, through arrays", async () => {
     h = await startHarness();
     h.fake.on("GET", "/users/me/meetings", { body: { page_size: 30, next_page_token: "n1", meetings: meetings(2) } });
-    const result = await h.call("list_user_meetings", { userId: "me", fields: "meetings.id,meetings.topic,next_page_token" });
+    const result = await h.call("list_meetings", { userId: "me", fields: "meetings.id,meetings.topic,next_page_token" });
     expect(JSON.parse(textOf(result))).toEqual({ next_page_token: "n1", page_size: 30, meetings: [{ id: 1000, topic: "Meeting 0" }, { id: 1001, topic: "Meeting 1" }] });
     expect(h.fake.requests[0]!.query).toEqual({});
   });
@@ -150,7 +150,7 @@ describe("results that fit", () => {
   it("cuts an oversized result at a clean JSON boundary and says how to get the rest", async () => {
     h = await startHarness({ config: { maxResultTokens: "1000" } });
     h.fake.on("GET", "/users/me/meetings", { body: { page_size: 300, next_page_token: "more", meetings: meetings(300) } });
-    const result = await h.call("list_user_meetings", { userId: "me" });
+    const result = await h.call("list_meetings", { userId: "me" });
     expect(result.isError).toBeFalsy();
     expect(result.content).toHaveLength(2);
     const [data, note] = result.content.map((c) => (c.type === "text" ? c.text : ""));
@@ -175,7 +175,7 @@ describe("results that fit", () => {
       (req) => ({ body: { page_size: 2, total_records: 5, next_page_token: req.query.next_page_token ? (req.query.next_page_token === "p2" ? "p3" : "") : "p2", meetings: meetings(req.query.next_page_token === "p3" ? 1 : 2, req.query.next_page_token === "p2" ? 2 : req.query.next_page_token === "p3" ? 4 : 0) } }),
     );
     const progress: Array<{ progress: number; total?: number; message?: string }> = [];
-    const result = await h.client.callTool({ name: "list_user_meetings", arguments: { userId: "me", page_size: 2, all_pages: true, fields: "meetings.id,next_page_token,total_records" } }, undefined, {
+    const result = await h.client.callTool({ name: "list_meetings", arguments: { userId: "me", page_size: 2, all_pages: true, fields: "meetings.id,next_page_token,total_records" } }, undefined, {
       onprogress: (p) => progress.push(p),
     });
     const data = JSON.parse((result.content as Array<{ text: string }>)[0]!.text);
@@ -191,7 +191,7 @@ describe("results that fit", () => {
     h = await startHarness();
     let n = 0;
     h.fake.on("GET", "/users/me/meetings", () => ({ body: { next_page_token: `t${++n}`, meetings: meetings(3, n * 3) } }));
-    const result = await h.call("list_user_meetings", { userId: "me", all_pages: true, max_items: 5 });
+    const result = await h.call("list_meetings", { userId: "me", all_pages: true, max_items: 5 });
     const data = JSON.parse((result.content[0] as { text: string }).text);
     expect(data.meetings).toHaveLength(5);
     // The second page went past max_items: its own token resumes at its first item.
@@ -206,7 +206,7 @@ describe("results that fit", () => {
     h = await startHarness();
     h.fake.on("GET", "/users/me/meetings", { body: { next_page_token: "p2", meetings: meetings(2) } }, { body: { next_page_token: "p3", meetings: meetings(2) }, delayMs: 3000 });
     const controller = new AbortController();
-    const pending = h.client.callTool({ name: "list_user_meetings", arguments: { userId: "me", all_pages: true } }, undefined, {
+    const pending = h.client.callTool({ name: "list_meetings", arguments: { userId: "me", all_pages: true } }, undefined, {
       signal: controller.signal,
       onprogress: () => controller.abort("enough"),
     });
@@ -215,7 +215,7 @@ describe("results that fit", () => {
     // Cancelled while page 2 was on its way (or before it left): never a third page.
     expect(h.fake.requests.length).toBeGreaterThanOrEqual(1);
     expect(h.fake.requests.length).toBeLessThanOrEqual(2);
-    expect(h.logs.join("")).toMatch(/"tool":"list_user_meetings".*"status":"aborted"/);
+    expect(h.logs.join("")).toMatch(/"tool":"list_meetings".*"status":"aborted"/);
   });
 
   it("names the scopes a tool needs on a missing-scope error", async () => {

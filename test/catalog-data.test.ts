@@ -35,7 +35,7 @@ describe("the catalog files", () => {
 
   it("carry the result controls: fields on reads, all_pages and max_items on paged lists", () => {
     const props = (name: string) => Object.keys(catalog.tool(name)!.inputSchema.properties as object);
-    expect(props("list_user_meetings")).toEqual(expect.arrayContaining(["fields", "all_pages", "max_items"]));
+    expect(props("list_meetings")).toEqual(expect.arrayContaining(["fields", "all_pages", "max_items"]));
     expect(props("get_meeting")).toContain("fields");
     expect(props("get_meeting")).not.toContain("all_pages");
     expect(props("update_meeting")).not.toContain("fields");
@@ -46,7 +46,7 @@ describe("validation from the tool's JSON Schema", () => {
   const tool = (name: string) => catalog.tool(name)!;
 
   it("never fills in defaults: Zoom applies its own", () => {
-    const result = validateArgs(tool("list_user_meetings"), { userId: "me" });
+    const result = validateArgs(tool("list_meetings"), { userId: "me" });
     expect(result).toEqual({ ok: true, args: { userId: "me" } });
   });
 
@@ -56,7 +56,7 @@ describe("validation from the tool's JSON Schema", () => {
 
   it("checks formats and patterns", () => {
     const bad = (name: string, args: object) => (validateArgs(tool(name), args) as { error: { issues: { message: string }[] } }).error.issues.map((i) => i.message);
-    expect(bad("list_user_meetings", { userId: "me", from: "1/2/2026" })).toEqual(["must be a date in yyyy-MM-dd form"]);
+    expect(bad("list_meetings", { userId: "me", from: "1/2/2026" })).toEqual(["must be a date in yyyy-MM-dd form"]);
     expect(bad("create_meeting_registrant", { meetingId: 1, email: "nope", first_name: "A" })).toEqual(["Invalid email address"]);
     expect(bad("get_user", { userId: "a/../b" })[0]).toMatch(/single ID/);
   });

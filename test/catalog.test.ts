@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OUT, SHARED, generate, generatedFilesOnDisk, toolsetId } from "../scripts/generate-catalog.js";
+import { RULES } from "../scripts/naming.js";
 import { README, withFreshTables } from "../scripts/readme.js";
 import { advertisedSchema } from "../src/catalog/advertise.js";
 import { encodePathParam } from "../src/http/url.js";
@@ -15,6 +16,9 @@ const jsonSchemaOf = (t: ToolSpec) => t.inputSchema as Schema;
 const catalog = JSON.parse(readFileSync(new URL("./data/catalog.json", import.meta.url), "utf8")) as { section: string; title: string; method?: string }[];
 
 type Schema = Record<string, any>;
+
+/** Method verbs, and the title verbs of scripts/naming-rules.json. */
+const VERBS = ["list", "get", "create", "update", "delete", ...new Set(Object.values(RULES.titleVerbs))];
 
 /** Visits every schema node below the top level, with its dotted location. */
 function walk(schema: Schema, at: string, visit: (node: Schema, at: string) => void): void {
@@ -45,7 +49,7 @@ describe("invariants over every tool", () => {
     const names = allTools.map((t) => t.name);
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) {
-      expect(name).toMatch(/^(list|get|create|update|delete)_[a-z0-9_]+$/);
+      expect(name).toMatch(new RegExp(`^(${VERBS.join("|")})_[a-z0-9_]+$`));
       expect(name.length).toBeLessThanOrEqual(48);
     }
   });
@@ -70,7 +74,8 @@ describe("invariants over every tool", () => {
       expect(a.openWorldHint).toBe(true);
       expect(a.readOnlyHint).toBe(t.method === "GET");
       if (t.method !== "GET") {
-        expect(a.destructiveHint).toBe(ANNOTATION_OVERRIDES[t.name]?.destructiveHint ?? t.method === "DELETE");
+        // An annotation override wins; else the title's verb (scripts/naming-rules.json); else the method.
+        expect(a.destructiveHint).toBe(ANNOTATION_OVERRIDES[t.name]?.destructiveHint ?? t.destructive ?? t.method === "DELETE");
         expect(a.idempotentHint).toBe(t.method === "PUT" || t.method === "DELETE");
       }
     }

@@ -35,6 +35,7 @@ describe("zoom-mcp command line", () => {
     expect(tools).toHaveLength(373);
     expect(tools.find((t) => t.name === "update_meeting_livestream")).toEqual({
       name: "update_meeting_livestream",
+      aliases: [],
       title: "Update a live stream",
       toolset: "meetings",
       method: "PATCH",

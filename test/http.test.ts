@@ -70,7 +70,7 @@ describe("rate limits and retries", () => {
       headers: { "x-ratelimit-type": "Daily-limit", "x-ratelimit-category": "Medium", "retry-after": "2030-05-31T00:00:00Z" },
       body: { code: 429, message: "You have exceeded the daily rate limit." },
     });
-    const result = await h.call("create_user_meeting", { userId: "me", topic: "x" });
+    const result = await h.call("create_meeting", { userId: "me", topic: "x" });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toContain("Medium daily rate limit is used up");
     expect(textOf(result)).toContain("2030-05-31T00:00:00.000Z");
@@ -90,7 +90,7 @@ describe("rate limits and retries", () => {
 
   it("never sends a POST twice after a 503", async () => {
     h.fake.on("POST", "/users/me/meetings", { status: 503, body: { code: 503, message: "Service unavailable" } });
-    const result = await h.call("create_user_meeting", { userId: "me", topic: "x" });
+    const result = await h.call("create_meeting", { userId: "me", topic: "x" });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toContain("HTTP 503");
     expect(textOf(result)).toContain("may or may not have been applied");
@@ -164,7 +164,7 @@ describe("timeouts and progress", () => {
 
     h.fake.reset();
     h.fake.on("POST", "/users/me/meetings", { status: 201, body: {}, delayMs: 400 });
-    const result = await h.call("create_user_meeting", { userId: "me", topic: "x" });
+    const result = await h.call("create_meeting", { userId: "me", topic: "x" });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toContain("Zoom did not answer within 100 ms");
     expect(textOf(result)).toContain("check whether it took effect");

@@ -77,11 +77,11 @@ const cases: Record<string, Case> = {
   },
   list_past_meeting_polls: { args: { meetingId: MEETING }, method: "GET", path: `/past_meetings/${MEETING}/polls` },
   list_user_meeting_templates: { args: { userId: "jill@example.com" }, method: "GET", path: `/users/${encodeURIComponent("jill@example.com")}/meeting_templates` },
-  list_user_meetings: {
+  list_meetings: {
     args: { userId: "me", type: "upcoming", page_size: 300, from: "2026-01-01", to: "2026-01-31", timezone: "UTC" },
     method: "GET", path: "/users/me/meetings", query: { type: "upcoming", page_size: "300", from: "2026-01-01", to: "2026-01-31", timezone: "UTC" },
   },
-  create_user_meeting: {
+  create_meeting: {
     args: {
       userId: "jill@example.com",
       topic: "Weekly sync",

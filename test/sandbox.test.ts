@@ -18,7 +18,7 @@ describe("sandbox", () => {
 
   it("runs the scenario: create, get, live stream, registrants, delete, then 404 with code 3001", async () => {
     h = await startHarness({ sandbox: true, credentials: "none", config: { toolsets: "all" } });
-    const created = json(await h.call("create_user_meeting", { userId: "me", topic: "Launch rehearsal", type: 2, start_time: "2026-04-01T16:00:00Z", duration: 45, settings: { approval_type: 0 } }));
+    const created = json(await h.call("create_meeting", { userId: "me", topic: "Launch rehearsal", type: 2, start_time: "2026-04-01T16:00:00Z", duration: 45, settings: { approval_type: 0 } }));
     expect(String(created.id)).toMatch(/^\d{10,11}$/);
     expect(created.uuid).toMatch(/^[A-Za-z0-9+/]{22}==$/);
     expect(created).toMatchObject({ topic: "Launch rehearsal", type: 2, start_time: "2026-04-01T16:00:00Z", duration: 45 });
@@ -51,12 +51,12 @@ describe("sandbox", () => {
 
   it("pages with page_size and next_page_token across three pages", async () => {
     h = await startHarness({ sandbox: true, config: { toolsets: "all" } });
-    for (let i = 0; i < 5; i++) await h.call("create_user_meeting", { userId: "me", topic: `Extra ${i}`, type: 2, start_time: "2026-05-01T10:00:00Z" });
+    for (let i = 0; i < 5; i++) await h.call("create_meeting", { userId: "me", topic: `Extra ${i}`, type: 2, start_time: "2026-05-01T10:00:00Z" });
     const seen: number[] = [];
     let token = "";
     let pages = 0;
     do {
-      const pageData = json(await h.call("list_user_meetings", { userId: "me", page_size: 3, ...(token ? { next_page_token: token } : {}) }));
+      const pageData = json(await h.call("list_meetings", { userId: "me", page_size: 3, ...(token ? { next_page_token: token } : {}) }));
       pages++;
       expect(pageData.total_records).toBe(7);
       seen.push(...pageData.meetings.map((m: { id: number }) => m.id));
@@ -64,13 +64,13 @@ describe("sandbox", () => {
     } while (token);
     expect(pages).toBe(3);
     expect(new Set(seen).size).toBe(7);
-    const merged = json(await h.call("list_user_meetings", { userId: "me", page_size: 3, all_pages: true }));
+    const merged = json(await h.call("list_meetings", { userId: "me", page_size: 3, all_pages: true }));
     expect(merged.meetings.map((m: { id: number }) => m.id)).toEqual(seen);
   });
 
   it("returns Zoom's validation error with field details", async () => {
     h = await startHarness({ sandbox: true, config: { toolsets: "all" } });
-    const bad = await h.call("create_user_meeting", { userId: "me", topic: "x", type: 8, start_time: "next tuesday" });
+    const bad = await h.call("create_meeting", { userId: "me", topic: "x", type: 8, start_time: "next tuesday" });
     expect(bad.isError).toBe(true);
     const text = textOf(bad);
     expect(text).toContain("Zoom returned HTTP 400, code 300: Validation Failed.");
@@ -93,11 +93,11 @@ describe("sandbox", () => {
   it("simulates the 100 meeting creates per user per day, and fails the 101st at once", async () => {
     h = await startHarness({ sandbox: true, config: { toolsets: "all", sandboxRateLimits: "business" } });
     for (let i = 0; i < 100; i++) {
-      const r = await h.call("create_user_meeting", { userId: "admin@sandbox.example", topic: `m${i}`, type: 2, start_time: "2026-05-01T10:00:00Z" });
+      const r = await h.call("create_meeting", { userId: "admin@sandbox.example", topic: `m${i}`, type: 2, start_time: "2026-05-01T10:00:00Z" });
       expect(r.isError, textOf(r)).toBeFalsy();
     }
     const waitsBefore = h.waits.length;
-    const refused = await h.call("create_user_meeting", { userId: "admin@sandbox.example", topic: "one too many", type: 2, start_time: "2026-05-01T10:00:00Z" });
+    const refused = await h.call("create_meeting", { userId: "admin@sandbox.example", topic: "one too many", type: 2, start_time: "2026-05-01T10:00:00Z" });
     expect(refused.isError).toBe(true);
     expect(textOf(refused)).toMatch(/daily rate limit is used up.*resets at 2026-03-03T00:00:00\.000Z/s);
     expect(h.waits.length).toBe(waitsBefore);
@@ -120,13 +120,13 @@ describe("sandbox", () => {
   it("saves its state to a file and reloads it", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "zoom-mcp-")), "state.json");
     h = await startHarness({ sandbox: true, config: { toolsets: "all", sandboxState: file } });
-    const created = json(await h.call("create_user_meeting", { userId: "me", topic: "Persisted", type: 2, start_time: "2026-04-01T16:00:00Z" }));
+    const created = json(await h.call("create_meeting", { userId: "me", topic: "Persisted", type: 2, start_time: "2026-04-01T16:00:00Z" }));
     await h.close();
     expect(JSON.parse(readFileSync(file, "utf8")).meetings.some((m: { id: number }) => m.id === created.id)).toBe(true);
 
     h = await startHarness({ sandbox: true, config: { toolsets: "all", sandboxState: file } });
     expect(json(await h.call("get_meeting", { meetingId: created.id })).topic).toBe("Persisted");
-    const next = json(await h.call("create_user_meeting", { userId: "me", topic: "After reload", type: 2, start_time: "2026-04-02T16:00:00Z" }));
+    const next = json(await h.call("create_meeting", { userId: "me", topic: "After reload", type: 2, start_time: "2026-04-02T16:00:00Z" }));
     expect(next.id).not.toBe(created.id);
   });
 

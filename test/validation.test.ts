@@ -17,15 +17,15 @@ describe("invalid arguments", () => {
     ["a missing required field", "update_meeting_livestream", { meetingId: "123", stream_key: "k" }, /stream_url: required \(string expected\)/],
     ["a wrong type", "update_meeting_livestream", { ...OK, stream_key: 42 }, /stream_key: Invalid input: expected string, received number/],
     ["a string that is too long", "update_meeting_livestream", { ...OK, stream_key: "k".repeat(513) }, /stream_key: Too big: expected string to have <=512 characters/],
-    ["an unknown enum value", "list_user_meetings", { userId: "me", type: "someday" }, /type: must be one of "scheduled", "live", "upcoming"/],
-    ["an unknown coded enum value", "create_user_meeting", { userId: "me", type: 7 }, /type: must be one of 1, 2, 3, 8, 10/],
-    ["../ in a string id", "list_user_meetings", { userId: "../users" }, /userId: must be a single ID/],
+    ["an unknown enum value", "list_meetings", { userId: "me", type: "someday" }, /type: must be one of "scheduled", "live", "upcoming"/],
+    ["an unknown coded enum value", "create_meeting", { userId: "me", type: 7 }, /type: must be one of 1, 2, 3, 8, 10/],
+    ["../ in a string id", "list_meetings", { userId: "../users" }, /userId: must be a single ID/],
     ["'..' as an id", "get_user", { userId: ".." }, /userId: must be a single ID/],
     ["../ in a numeric id", "update_meeting_livestream", { ...OK, meetingId: "../123" }, /meetingId: .*digits/],
     ["an unknown field", "update_meeting_livestream", { ...OK, stream_urll: "x" }, /unknown field\(s\) "stream_urll"/],
     ["a nested unknown field", "update_meeting", { meetingId: "1", settings: { waiting_rooom: true } }, /settings: unknown field\(s\) "waiting_rooom"/],
     ["a malformed page_url", "update_meeting_livestream", { ...OK, page_url: "not a url" }, /page_url: Invalid URL/],
-    ["a page size out of range", "list_user_meetings", { userId: "me", page_size: 301 }, /page_size: Too big/],
+    ["a page size out of range", "list_meetings", { userId: "me", page_size: 301 }, /page_size: Too big/],
   ])("%s gets a clear error and sends nothing", async (_what, tool, args, message) => {
     const result = await h.call(tool, args);
     expect(result.isError).toBe(true);

@@ -20,8 +20,10 @@ export interface Catalog {
   readonly tools: readonly ToolSpec[];
   /** Toolset ids in catalog order. */
   readonly toolsets: readonly string[];
-  /** The tool with this name, if any. */
+  /** The tool with this name or one of its earlier names (aliases), if any. */
   tool(name: string): ToolSpec | undefined;
+  /** The current name for a name or an alias; undefined when neither is known. */
+  canonicalName(name: string): string | undefined;
 }
 
 /** Where the catalog JSON sits: next to this module, in src/catalog and (copied by the build) in dist/catalog. */
@@ -45,9 +47,14 @@ export function createCatalog(tools: readonly ToolSpec[]): Catalog {
     if (byName.has(tool.name)) throw new Error(`catalog: two tools are named ${tool.name}`);
     byName.set(tool.name, tool);
   }
+  // Aliases never shadow a current name.
+  const byAlias = new Map<string, ToolSpec>();
+  for (const tool of tools) for (const alias of tool.aliases ?? []) if (!byName.has(alias)) byAlias.set(alias, tool);
+  const tool = (name: string) => byName.get(name) ?? byAlias.get(name);
   return {
     tools,
     toolsets: [...new Set(tools.map((t) => t.toolset))],
-    tool: (name) => byName.get(name),
+    tool,
+    canonicalName: (name) => tool(name)?.name,
   };
 }

@@ -20,6 +20,8 @@ export interface FieldPlacement {
 export interface ToolSpec {
   /** snake_case, verb first, unique; see scripts/naming.ts for the rule. */
   readonly name: string;
+  /** Earlier names of this tool (see docs/tool-renames.md). They keep working everywhere a name is taken, and are never listed. */
+  readonly aliases?: readonly string[];
   /** The catalog title. */
   readonly title: string;
   /** Catalog section as an id, e.g. `meetings`, `phone_call_queues`. */
@@ -43,6 +45,8 @@ export interface ToolSpec {
   readonly upload?: { readonly formField: string } | null;
   /** The list pages with `next_page_token`. */
   readonly paginated?: boolean;
+  /** Set where the title's verb decides over the method (a PATCH that cancels a plan, a DELETE that only recovers). */
+  readonly destructive?: boolean;
   /**
    * The full input JSON Schema: the one arguments are validated against, with every constraint
    * and every description we have. tools/list serves a lighter form (src/catalog/advertise.ts).
@@ -77,7 +81,7 @@ export const ANNOTATION_OVERRIDES: Readonly<Record<string, AnnotationOverride>> 
  * and every tool talks to Zoom (an open world). An override in the data wins, e.g. a PATCH that
  * cancels a plan is destructive.
  */
-export function annotationsFor(spec: Pick<ToolSpec, "method" | "title"> & { readonly name?: string }): ToolAnnotations {
+export function annotationsFor(spec: Pick<ToolSpec, "method" | "title"> & { readonly name?: string; readonly destructive?: boolean }): ToolAnnotations {
   if (spec.method === "GET") {
     return { title: spec.title, readOnlyHint: true, openWorldHint: true };
   }
@@ -85,7 +89,7 @@ export function annotationsFor(spec: Pick<ToolSpec, "method" | "title"> & { read
   return {
     title: spec.title,
     readOnlyHint: false,
-    destructiveHint: override?.destructiveHint ?? spec.method === "DELETE",
+    destructiveHint: override?.destructiveHint ?? spec.destructive ?? spec.method === "DELETE",
     idempotentHint: spec.method === "PUT" || spec.method === "DELETE",
     openWorldHint: true,
   };
@@ -100,6 +104,7 @@ export function needsConfirmation(spec: Pick<ToolSpec, "method" | "name">): bool
 export function describeForListing(tool: ToolSpec) {
   return {
     name: tool.name,
+    aliases: tool.aliases ?? [],
     title: tool.title,
     toolset: tool.toolset,
     method: tool.method,
@@ -109,4 +114,11 @@ export function describeForListing(tool: ToolSpec) {
     legacy: tool.legacy ?? false,
     annotations: annotationsFor(tool),
   };
+}
+
+/** Tools by name and by earlier name (alias); a current name always wins over an alias. */
+export function toolsByName(tools: readonly ToolSpec[]): Map<string, ToolSpec> {
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  for (const tool of tools) for (const alias of tool.aliases ?? []) if (!byName.has(alias)) byName.set(alias, tool);
+  return byName;
 }

@@ -5,7 +5,7 @@
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { annotationsFor, type ToolAnnotations, type ToolSpec } from "./define.js";
+import { annotationsFor, toolsByName, type ToolAnnotations, type ToolSpec } from "./define.js";
 import { executeTool, type ExecuteContext } from "./execute.js";
 import { closest, oneLevel, schemaAt } from "./describe.js";
 import { textResult } from "./result.js";
@@ -31,7 +31,7 @@ export interface DiscoveryOptions {
 }
 
 export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
-  const byName = new Map(options.callable.map((t) => [t.name, t]));
+  const byName = toolsByName(options.callable);
   const toolsets = [...new Set(options.callable.map((t) => t.toolset))];
   // Built on the first search: most sessions never search.
   let index: ToolSearch | undefined;
@@ -85,7 +85,7 @@ export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
     description:
       'Show one Zoom API tool: full description, endpoint, OAuth scopes, rate-limit label and input schema, one level at a time (nested objects appear as their key names; pass path, e.g. "settings", to open one). Then run it with call_zoom_tool.',
     input: z.strictObject({
-      name: z.string().min(1).max(64).describe("Tool name from search_zoom_tools, e.g. create_user_meeting."),
+      name: z.string().min(1).max(64).describe("Tool name from search_zoom_tools, e.g. create_meeting."),
       path: z.string().min(1).max(300).optional().describe('A nested field to show, dotted, e.g. "settings" or "settings.approved_or_denied_countries_or_regions".'),
     }),
     annotations: { title: "Describe a Zoom tool", readOnlyHint: true, openWorldHint: false },
@@ -115,7 +115,7 @@ export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
     title: "Call a Zoom tool",
     description: `Run any Zoom API tool by name with its arguments, including tools not listed directly. Arguments are checked against that tool's schema (see describe_zoom_tool) before anything is sent to Zoom.${options.readOnly ? " Read-only mode: only read-only tools can be called." : ""}`,
     input: z.strictObject({
-      name: z.string().min(1).max(64).describe("Tool name, e.g. create_user_meeting."),
+      name: z.string().min(1).max(64).describe("Tool name, e.g. create_meeting."),
       arguments: z.record(z.string(), z.unknown()).optional().describe("The tool's arguments as one object, exactly as describe_zoom_tool's inputSchema defines them."),
     }),
     annotations: options.readOnly

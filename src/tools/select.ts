@@ -51,7 +51,10 @@ const PROFILES = ["all", "default", "discovery"];
 
 export function selectTools(all: readonly ToolSpec[], selection: Selection): Served {
   const toolsetIds = [...new Set(all.map((t) => t.toolset))];
-  const names = new Set<string>([...all.map((t) => t.name), ...DISCOVERY_TOOLS]);
+  // Earlier names (aliases) choose and exclude the tool they now name.
+  const canonical = new Map<string, string>([...DISCOVERY_TOOLS, ...all.map((t) => t.name)].map((n) => [n, n]));
+  for (const t of all) for (const alias of t.aliases ?? []) if (!canonical.has(alias)) canonical.set(alias, t.name);
+  const names = new Set(canonical.keys());
   const wanted = selection.toolsets.length ? selection.toolsets : ["default"];
 
   const unknownSets = wanted.filter((id) => !PROFILES.includes(id) && !toolsetIds.includes(id));
@@ -63,10 +66,10 @@ export function selectTools(all: readonly ToolSpec[], selection: Selection): Ser
     throw new SelectionError(`unknown tool(s) ${unknownTools.join(", ")}. Run \`zoom-mcp tools --toolsets all\` to list the tool names.`);
   }
 
-  const excluded = new Set(selection.excludeTools);
+  const excluded = new Set(selection.excludeTools.map((n) => canonical.get(n)!));
   const allowed = (t: ToolSpec) => !excluded.has(t.name) && (!selection.readOnly || annotationsFor(t).readOnlyHint);
   const chosenSets = new Set(wanted.includes("all") ? toolsetIds : wanted);
-  const chosenNames = new Set([...selection.tools, ...(wanted.includes("default") ? DEFAULT_PROFILE : [])]);
+  const chosenNames = new Set([...selection.tools, ...(wanted.includes("default") ? DEFAULT_PROFILE : [])].map((n) => canonical.get(n) ?? n));
   const withDiscovery = wanted.includes("default") || wanted.includes("discovery");
 
   const tools = all.filter((t) => (chosenSets.has(t.toolset) || chosenNames.has(t.name)) && allowed(t));
