@@ -153,7 +153,7 @@ export async function load(sessions: number, calls: number, options: RunOptions 
         await s.open();
         for (let c = 0; c < calls; c++) {
           try {
-            latencies.push(await s.call(c % 2 ? "get_user" : "list_user_meetings", { userId: "me", ...(c % 2 ? {} : { page_size: 10 }) }));
+            latencies.push(await s.call(c % 2 ? "get_user" : "list_meetings", { userId: "me", ...(c % 2 ? {} : { page_size: 10 }) }));
           } catch (error) {
             errors.push(String(error));
           }

@@ -55,7 +55,7 @@ describe("bearer tokens", () => {
     const alice = await srv.connect({ authorization: `Bearer ${TOKEN_A}` });
     const aliceTools = (await alice.listTools()).tools.map((t) => t.name);
     expect(aliceTools).toContain("create_user");
-    expect(aliceTools).toContain("create_user_meeting");
+    expect(aliceTools).toContain("create_meeting");
     const bob = await srv.connect({ authorization: `Bearer ${TOKEN_B}` });
     const bobTools = (await bob.listTools()).tools.map((t) => t.name);
     expect(bobTools).toContain("list_users");
