@@ -39,13 +39,13 @@ describe("the default profile", () => {
     const names = listed.map((t) => t.name);
     expect(names).toEqual(
       expect.arrayContaining([
-        "create_user_meeting",
+        "create_meeting",
         "update_meeting",
-        "list_user_meetings",
+        "list_meetings",
         "get_meeting",
         "list_users",
         "get_user",
-        "list_user_webinars",
+        "list_webinars",
         "get_webinar",
         "list_meeting_registrants",
         "list_webinar_registrants",
@@ -95,7 +95,7 @@ describe("compact tools", () => {
   const schemaOf = (name: string) => listed.find((t) => t.name === name)!.inputSchema as { properties: Record<string, { properties?: Record<string, { type?: unknown }>; type?: unknown }> };
 
   it("type the common fields of a meeting, and say how to reach the rest", () => {
-    for (const name of ["create_user_meeting", "update_meeting"]) {
+    for (const name of ["create_meeting", "update_meeting"]) {
       const props = schemaOf(name).properties;
       expect(props.topic!.type).toBe("string");
       expect(props.start_time!.type).toBe("string");
@@ -114,10 +114,10 @@ describe("compact tools", () => {
   });
 
   it("are listed in full when asked for by toolset", async () => {
-    const meetings = (await full.client.listTools()).tools.find((t) => t.name === "create_user_meeting")!;
+    const meetings = (await full.client.listTools()).tools.find((t) => t.name === "create_meeting")!;
     const props = (meetings.inputSchema as { properties: Record<string, unknown> }).properties;
     expect(Object.keys(props)).toContain("tracking_fields");
-    expect(Object.keys(schemaOf("create_user_meeting").properties)).not.toContain("tracking_fields");
+    expect(Object.keys(schemaOf("create_meeting").properties)).not.toContain("tracking_fields");
   });
 
   const sent = async (h: Harness, name: string, args: Record<string, unknown>): Promise<Pick<RecordedRequest, "method" | "path" | "query" | "body">[]> => {
@@ -128,11 +128,11 @@ describe("compact tools", () => {
   };
 
   it.each([
-    ["create_user_meeting", { userId: "me", topic: "Standup", type: 2, start_time: "2026-03-03T09:00:00", timezone: "Europe/Berlin", duration: 15, settings: { waiting_room: true, join_before_host: false } }],
+    ["create_meeting", { userId: "me", topic: "Standup", type: 2, start_time: "2026-03-03T09:00:00", timezone: "Europe/Berlin", duration: 15, settings: { waiting_room: true, join_before_host: false } }],
     // Fields the compact listing leaves out still go through, exactly as the full tool sends them.
-    ["create_user_meeting", { userId: "mia@example.com", topic: "Sync", type: 8, recurrence: { type: 2, weekly_days: "2", end_times: 4 }, settings: { focus_mode: true, waiting_room: false }, tracking_fields: [{ field: "cost", value: "42" }] }],
+    ["create_meeting", { userId: "mia@example.com", topic: "Sync", type: 8, recurrence: { type: 2, weekly_days: "2", end_times: 4 }, settings: { focus_mode: true, waiting_room: false }, tracking_fields: [{ field: "cost", value: "42" }] }],
     ["update_meeting", { meetingId: 85746065123, occurrence_id: "1700000000000", start_time: "2026-03-05T15:00:00Z", settings: { mute_upon_entry: true, breakout_room: { enable: true } } }],
-    ["list_user_meetings", { userId: "me", type: "upcoming", page_size: 100 }],
+    ["list_meetings", { userId: "me", type: "upcoming", page_size: 100 }],
     ["list_past_meeting_participants", { meetingId: "85746065123", fields: "participants.name" }],
     ["create_meeting_registrant", { meetingId: "85746065123", email: "jane@example.com", first_name: "Jane", city: "Oslo" }],
   ])("%s sends exactly what the full tool sends", async (name, args) => {
@@ -145,8 +145,8 @@ describe("compact tools", () => {
   it("refuse what the full tool refuses, with the same errors", async () => {
     fake.reset();
     const args = { userId: "me", topic: "x".repeat(201), settings: { nope: 1 } };
-    const a = await byDefault.call("create_user_meeting", args);
-    const b = await full.call("create_user_meeting", args);
+    const a = await byDefault.call("create_meeting", args);
+    const b = await full.call("create_meeting", args);
     expect(a.isError).toBe(true);
     expect(textOf(a)).toBe(textOf(b));
     expect(fake.requests).toHaveLength(0);

@@ -70,13 +70,14 @@ export function selectTools(all: readonly ToolSpec[], selection: Selection): Ser
   const allowed = (t: ToolSpec) => !excluded.has(t.name) && (!selection.readOnly || annotationsFor(t).readOnlyHint);
   const chosenSets = new Set(wanted.includes("all") ? toolsetIds : wanted);
   const chosenNames = new Set([...selection.tools, ...(wanted.includes("default") ? DEFAULT_PROFILE : [])].map((n) => canonical.get(n) ?? n));
+  const chosenByName = new Set(selection.tools.map((n) => canonical.get(n) ?? n));
   const withDiscovery = wanted.includes("default") || wanted.includes("discovery");
 
   const tools = all.filter((t) => (chosenSets.has(t.toolset) || chosenNames.has(t.name)) && allowed(t));
   // A tool listed only because of the default profile is compact; asked for by toolset or by name, it is listed in full.
   const compact = new Map(
     wanted.includes("default")
-      ? tools.filter((t) => COMPACT_FIELDS.has(t.name) && !chosenSets.has(t.toolset) && !selection.tools.includes(t.name)).map((t) => [t.name, COMPACT_FIELDS.get(t.name)!] as const)
+      ? tools.filter((t) => COMPACT_FIELDS.has(t.name) && !chosenSets.has(t.toolset) && !chosenByName.has(t.name)).map((t) => [t.name, COMPACT_FIELDS.get(t.name)!] as const)
       : [],
   );
   return {
