@@ -102,7 +102,7 @@ export async function trimmingFigures(): Promise<string[]> {
     const h = await startHarness({ config: { logLevel: "warn" } });
     let n = 0;
     h.fake.on("GET", "/users/me/meetings", (req) => ({ body: page(++n, req.query.next_page_token) }));
-    const result = await h.call("list_user_meetings", { userId: "me", all_pages: true });
+    const result = await h.call("list_meetings", { userId: "me", all_pages: true });
     const stop = /all_pages: ([^\n]*?\.)(?: |$)/.exec(textOf(result))?.[1] ?? "?";
     lines.push(`| ${label} | ${h.fake.requests.length} | ${stop} |`);
     await h.close();

@@ -66,11 +66,11 @@ describe("daily caps", () => {
     let id = 0;
     h.fake.on("POST", /^\/users\/[^/]+\/meetings$/, () => ({ status: 201, body: { id: ++id, topic: "t" } }));
     h.fake.on("PATCH", /^\/meetings\/\d+$/, { status: 204 });
-    for (let i = 0; i < 99; i++) expect((await h.call("create_user_meeting", { userId: "Host@Example.com", topic: `m${i}` })).isError).toBeFalsy();
+    for (let i = 0; i < 99; i++) expect((await h.call("create_meeting", { userId: "Host@Example.com", topic: `m${i}` })).isError).toBeFalsy();
     // Updates of a meeting created here count against its host too.
     expect((await h.call("update_meeting", { meetingId: "1", topic: "renamed" })).isError).toBeFalsy();
     const sent = h.fake.requests.length;
-    const refused = await h.call("create_user_meeting", { userId: "host@example.com", topic: "one too many" });
+    const refused = await h.call("create_meeting", { userId: "host@example.com", topic: "one too many" });
     expect(refused.isError).toBe(true);
     expect(textOf(refused)).toContain('daily limit of 100 meeting creates and updates for host "host@example.com" is used up');
     expect(textOf(refused)).toContain("It resets at 2026-03-03T00:00:00.000Z");
@@ -78,16 +78,16 @@ describe("daily caps", () => {
     expect((await h.call("update_meeting", { meetingId: "5", topic: "again" })).isError).toBe(true);
     expect(h.fake.requests.length).toBe(sent);
     // Another host is not affected.
-    expect((await h.call("create_user_meeting", { userId: "other@example.com", topic: "fine" })).isError).toBeFalsy();
+    expect((await h.call("create_meeting", { userId: "other@example.com", topic: "fine" })).isError).toBeFalsy();
   });
 
   it("resets the daily counts at 00:00 UTC", async () => {
     h = await startHarness({ config: { logLevel: "warn" } });
     h.fake.on("POST", /^\/users\/[^/]+\/meetings$/, { status: 201, body: { id: 1 } });
-    for (let i = 0; i < 100; i++) await h.call("create_user_meeting", { userId: "me", topic: "x" });
-    expect((await h.call("create_user_meeting", { userId: "me", topic: "x" })).isError).toBe(true);
+    for (let i = 0; i < 100; i++) await h.call("create_meeting", { userId: "me", topic: "x" });
+    expect((await h.call("create_meeting", { userId: "me", topic: "x" })).isError).toBe(true);
     h.clock.now = Date.parse("2026-03-03T00:00:01Z");
-    expect((await h.call("create_user_meeting", { userId: "me", topic: "x" })).isError).toBeFalsy();
+    expect((await h.call("create_meeting", { userId: "me", topic: "x" })).isError).toBeFalsy();
   });
 
   it("after Zoom's own daily 429 for a label, later calls fail at once without a request", async () => {

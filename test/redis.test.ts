@@ -90,8 +90,8 @@ describe.skipIf(!!sharedReason)(`with a shared Redis${sharedReason ? ` (skipped:
   it("counts the 100 meeting creates per host across replicas", async () => {
     const { hs, fake } = await replicas(2);
     fake.on("POST", /^\/users\/[^/]+\/meetings$/, { status: 201, body: { id: 1 } });
-    for (let i = 0; i < 100; i++) expect((await hs[i % 2]!.call("create_user_meeting", { userId: "shared-host@example.com", topic: "t" })).isError).toBeFalsy();
-    const refused = await hs[0]!.call("create_user_meeting", { userId: "shared-host@example.com", topic: "t" });
+    for (let i = 0; i < 100; i++) expect((await hs[i % 2]!.call("create_meeting", { userId: "shared-host@example.com", topic: "t" })).isError).toBeFalsy();
+    const refused = await hs[0]!.call("create_meeting", { userId: "shared-host@example.com", topic: "t" });
     expect(textOf(refused)).toContain("daily limit of 100 meeting creates and updates");
     expect(fake.requests.filter((r) => r.method === "POST")).toHaveLength(100);
   });

@@ -77,7 +77,7 @@ describe("the size cap never points past what it dropped", () => {
     h = await startHarness({ config: { maxResultTokens: "1000" } });
     const all = Array.from({ length: 500 }, (_, i) => meeting(i));
     h.fake.on("GET", "/users/me/meetings", cursorList(all));
-    const first = await h.call("list_user_meetings", { userId: "me", page_size: 300 });
+    const first = await h.call("list_meetings", { userId: "me", page_size: 300 });
     expect(totalChars(first)).toBeLessThanOrEqual(4000);
     const kept = (dataOf(first).meetings as Meeting[]).length;
     expect(kept).toBeGreaterThan(0);
@@ -87,7 +87,7 @@ describe("the size cap never points past what it dropped", () => {
     expect(noteOf(first)).toContain(`call again with page_size=${kept}`);
     expect(noteOf(first)).toContain("`fields`");
 
-    const { seen } = await readLikeAnAgent(h, "list_user_meetings", { userId: "me", page_size: 300 });
+    const { seen } = await readLikeAnAgent(h, "list_meetings", { userId: "me", page_size: 300 });
     expect(seen).toEqual(all.map((m) => m.id));
   });
 
@@ -95,7 +95,7 @@ describe("the size cap never points past what it dropped", () => {
     h = await startHarness({ config: { maxResultTokens: "1000" } });
     const all = Array.from({ length: 120 }, (_, i) => meeting(i, 60));
     h.fake.on("GET", "/users/me/meetings", cursorList(all));
-    const result = await h.call("list_user_meetings", { userId: "me", all_pages: true, page_size: 10 });
+    const result = await h.call("list_meetings", { userId: "me", all_pages: true, page_size: 10 });
     const data = dataOf(result);
     const shown = (data.meetings as Meeting[]).map((m) => m.id);
     expect(shown.length % 10).toBe(0);
@@ -108,7 +108,7 @@ describe("the size cap never points past what it dropped", () => {
     expect(totalChars(result)).toBeLessThanOrEqual(4000);
 
     h.fake.requests.length = 0;
-    const { seen } = await readLikeAnAgent(h, "list_user_meetings", { userId: "me", all_pages: true, page_size: 10 });
+    const { seen } = await readLikeAnAgent(h, "list_meetings", { userId: "me", all_pages: true, page_size: 10 });
     expect(seen).toEqual(all.map((m) => m.id));
   });
 
@@ -116,33 +116,33 @@ describe("the size cap never points past what it dropped", () => {
     h = await startHarness({ config: { maxResultTokens: "1000" } });
     const all = Array.from({ length: 700 }, (_, i) => meeting(i));
     h.fake.on("GET", "/users/me/meetings", cursorList(all));
-    const result = await h.call("list_user_meetings", { userId: "me", all_pages: true });
+    const result = await h.call("list_meetings", { userId: "me", all_pages: true });
     // One request: the first page (at 300, the largest) is already over the cap.
     expect(h.fake.requests.map((r) => r.query)).toEqual([{ page_size: "300" }]);
     expect(dataOf(result)).not.toHaveProperty("next_page_token");
-    const { seen } = await readLikeAnAgent(h, "list_user_meetings", { userId: "me", all_pages: true });
+    const { seen } = await readLikeAnAgent(h, "list_meetings", { userId: "me", all_pages: true });
     expect(seen).toEqual(all.map((m) => m.id));
   });
 
   it("in the sandbox, a list cut by the cap reads on without gaps too", async () => {
     h = await startHarness({ sandbox: true, config: { maxResultTokens: "1000" } });
     for (let i = 0; i < 30; i++) {
-      const created = await h.call("create_user_meeting", { userId: "me", topic: `Planning ${i}`, agenda: "x".repeat(400), type: 2, start_time: "2026-04-01T09:00:00Z", duration: 30 });
+      const created = await h.call("create_meeting", { userId: "me", topic: `Planning ${i}`, agenda: "x".repeat(400), type: 2, start_time: "2026-04-01T09:00:00Z", duration: 30 });
       expect(created.isError, textOf(created)).toBeFalsy();
     }
-    const everything = await h.call("list_user_meetings", { userId: "me", page_size: 300, fields: "meetings.id" });
+    const everything = await h.call("list_meetings", { userId: "me", page_size: 300, fields: "meetings.id" });
     const ids = (dataOf(everything).meetings as Meeting[]).map((m) => m.id);
     expect(ids.length).toBeGreaterThanOrEqual(30);
-    const first = await h.call("list_user_meetings", { userId: "me", page_size: 300 });
+    const first = await h.call("list_meetings", { userId: "me", page_size: 300 });
     expect(dataOf(first)).not.toHaveProperty("next_page_token");
-    const { seen } = await readLikeAnAgent(h, "list_user_meetings", { userId: "me", page_size: 300 });
+    const { seen } = await readLikeAnAgent(h, "list_meetings", { userId: "me", page_size: 300 });
     expect(seen).toEqual(ids);
   });
 
   it("a cut that keeps every item keeps the page's own token", async () => {
     h = await startHarness({ config: { maxResultTokens: "1000" } });
     h.fake.on("GET", "/users/me/meetings", { body: { next_page_token: "tok-2", page_size: 2, meetings: [meeting(1, 10), meeting(2, 10)], extra: "z".repeat(5000) } });
-    const result = await h.call("list_user_meetings", { userId: "me" });
+    const result = await h.call("list_meetings", { userId: "me" });
     expect(dataOf(result)).toMatchObject({ next_page_token: "tok-2", page_size: 2 });
     expect((dataOf(result).meetings as unknown[]).length).toBe(2);
     expect(noteOf(result)).toContain("left out the field `extra`");
@@ -157,7 +157,7 @@ describe("fields", () => {
   it("always keeps next_page_token, total_records and page_size", async () => {
     h = await startHarness();
     h.fake.on("GET", "/users/me/meetings", { body: { page_size: 30, total_records: 31, next_page_token: "n1", meetings: [meeting(1)] } });
-    const result = await h.call("list_user_meetings", { userId: "me", fields: "meetings.id" });
+    const result = await h.call("list_meetings", { userId: "me", fields: "meetings.id" });
     expect(dataOf(result)).toEqual({ page_size: 30, total_records: 31, next_page_token: "n1", meetings: [{ id: 100_001 }] });
     expect(result.content).toHaveLength(1);
   });
@@ -176,7 +176,7 @@ describe("all_pages", () => {
   afterEach(() => h.close());
 
   it.each([
-    ["list_user_meetings", "/users/me/meetings", { userId: "me" }, "300"],
+    ["list_meetings", "/users/me/meetings", { userId: "me" }, "300"],
     ["list_users", "/users", {}, "2000"],
     ["list_contacts", "/contacts", { search_key: "mia" }, "25"],
   ])("%s pages at the largest page_size its schema allows", async (tool, path, args, size) => {
@@ -194,12 +194,12 @@ describe("all_pages", () => {
     h = await startHarness();
     const all = Array.from({ length: 2000 }, (_, i) => meeting(i, 0));
     h.fake.on("GET", "/users/me/meetings", cursorList(all));
-    const result = await h.call("list_user_meetings", { userId: "me", all_pages: true, max_items: maxItems, fields: "meetings.id" });
+    const result = await h.call("list_meetings", { userId: "me", all_pages: true, max_items: maxItems, fields: "meetings.id" });
     const data = dataOf(result);
     expect((data.meetings as Meeting[]).map((m) => m.id)).toEqual(all.slice(0, maxItems).map((m) => m.id));
     expect(h.fake.requests.map((r) => r.query.page_size)).toEqual(sizes);
     expect(noteOf(result)).toContain(`stopped at max_items (${maxItems})`);
-    const next = await h.call("list_user_meetings", { userId: "me", page_size: 5, next_page_token: data.next_page_token, fields: "meetings.id" });
+    const next = await h.call("list_meetings", { userId: "me", page_size: 5, next_page_token: data.next_page_token, fields: "meetings.id" });
     expect((dataOf(next).meetings as Meeting[])[0]!.id).toBe(all[maxItems]!.id);
   });
 
@@ -207,7 +207,7 @@ describe("all_pages", () => {
     h = await startHarness();
     let n = 0;
     h.fake.on("GET", "/users/me/meetings", (req) => ({ body: { next_page_token: `t${++n}`, meetings: req.query.next_page_token ? [] : [meeting(1)] } }));
-    const result = await h.call("list_user_meetings", { userId: "me", all_pages: true });
+    const result = await h.call("list_meetings", { userId: "me", all_pages: true });
     expect(h.fake.requests).toHaveLength(2);
     expect(noteOf(result)).toContain("page 2 was empty yet carried a next_page_token");
     expect((dataOf(result).meetings as unknown[]).length).toBe(1);
@@ -217,7 +217,7 @@ describe("all_pages", () => {
     h = await startHarness();
     let n = 0;
     h.fake.on("GET", "/users/me/meetings", () => ({ body: { next_page_token: "same", meetings: [meeting(++n)] } }));
-    const result = await h.call("list_user_meetings", { userId: "me", all_pages: true });
+    const result = await h.call("list_meetings", { userId: "me", all_pages: true });
     expect(h.fake.requests).toHaveLength(2);
     expect((dataOf(result).meetings as Meeting[]).map((m) => m.id)).toEqual([100_001, 100_002]);
     expect(dataOf(result).next_page_token).toBe("");
@@ -228,7 +228,7 @@ describe("all_pages", () => {
     h = await startHarness({ config: { maxPages: "5" } });
     let n = 0;
     h.fake.on("GET", "/users/me/meetings", () => ({ body: { next_page_token: `t${++n}`, meetings: [meeting(n)] } }));
-    const result = await h.call("list_user_meetings", { userId: "me", all_pages: true });
+    const result = await h.call("list_meetings", { userId: "me", all_pages: true });
     expect(h.fake.requests).toHaveLength(5);
     expect(dataOf(result).next_page_token).toBe("t5");
     expect(noteOf(result)).toContain("stopped at the page limit (5 pages, ZOOM_MCP_MAX_PAGES) with 5 item(s). The result's next_page_token continues from there.");
@@ -331,7 +331,7 @@ describe("trimming is linear and stays within the cap", () => {
     const body = bigBody(shape, mb * 1_000_000);
     h.fake.on("GET", shape === "list" ? "/users/me/meetings" : "/meetings/9", { body });
     const started = performance.now();
-    const result = await h.call(shape === "list" ? "list_user_meetings" : "get_meeting", shape === "list" ? { userId: "me" } : { meetingId: "9" });
+    const result = await h.call(shape === "list" ? "list_meetings" : "get_meeting", shape === "list" ? { userId: "me" } : { meetingId: "9" });
     const elapsed = performance.now() - started;
     expect(elapsed).toBeLessThan(boundMs);
     expect(totalChars(result)).toBeLessThanOrEqual(80_000);
