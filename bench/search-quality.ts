@@ -47,7 +47,7 @@ export async function searchQuality(): Promise<string[]> {
   for (const tool of allTools) costs.push(Math.round(textOf(await h.call("describe_zoom_tool", { name: tool.name })).length / 4));
   const sorted = [...costs].sort((a, b) => a - b);
   const worst = allTools[costs.indexOf(sorted.at(-1)!)]!.name;
-  lines.push(`describe_zoom_tool cost (tokens = characters / 4) over ${allTools.length} tools: median ${median(costs)}, max ${sorted.at(-1)} (${worst}); create_user_meeting ${costs[allTools.findIndex((t) => t.name === "create_user_meeting")]}`);
+  lines.push(`describe_zoom_tool cost (tokens = characters / 4) over ${allTools.length} tools: median ${median(costs)}, max ${sorted.at(-1)} (${worst}); create_user_meeting ${costs[allTools.findIndex((t) => t.name === "create_meeting")]}`);
   await h.close();
   return lines;
 }

@@ -161,7 +161,7 @@ describe("the lighter tools/list", () => {
     const refused = await h.call("update_account_settings", { accountId: "me", in_meeting: { e2e_encryptionn: true } });
     expect(textOf(refused)).toMatch(/in_meeting: unknown field\(s\) "e2e_encryptionn"/);
     // Coded values keep their meaning below the first level.
-    const approval = (tools.find((t) => t.name === "create_user_meeting")!.inputSchema as Record<string, any>).properties.settings.properties.approval_type;
+    const approval = (tools.find((t) => t.name === "create_meeting")!.inputSchema as Record<string, any>).properties.settings.properties.approval_type;
     expect(approval.description).toMatch(/0 = /);
   });
 });

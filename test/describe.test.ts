@@ -17,9 +17,9 @@ type Props = Record<string, { keys?: string[]; properties?: unknown; description
 
 describe("describe_zoom_tool", () => {
   it("shows the top level in full and nested objects as their key names", async () => {
-    const { text } = await describeTool({ name: "create_user_meeting" });
+    const { text } = await describeTool({ name: "create_meeting" });
     const body = JSON.parse(text) as { description: string; scopes: string[]; inputSchema: { properties: Props }; note: string };
-    const tool = allTools.find((t) => t.name === "create_user_meeting")!;
+    const tool = allTools.find((t) => t.name === "create_meeting")!;
     expect(body.description).toBe(tool.description);
     expect(body.scopes).toEqual(tool.scopes);
     const props = body.inputSchema.properties;
@@ -33,17 +33,17 @@ describe("describe_zoom_tool", () => {
   });
 
   it("opens a nested object by path, one level at a time, with full descriptions", async () => {
-    const settings = JSON.parse((await describeTool({ name: "create_user_meeting", path: "settings" })).text) as { path: string; schema: { properties: Props } };
+    const settings = JSON.parse((await describeTool({ name: "create_meeting", path: "settings" })).text) as { path: string; schema: { properties: Props } };
     expect(settings.path).toBe("settings");
-    const full = ((allTools.find((t) => t.name === "create_user_meeting")!.inputSchema.properties as Props).settings!.properties as Props);
+    const full = ((allTools.find((t) => t.name === "create_meeting")!.inputSchema.properties as Props).settings!.properties as Props);
     expect(settings.schema.properties.waiting_room!.description).toBe(full.waiting_room!.description);
     expect(settings.schema.properties.approved_or_denied_countries_or_regions!.keys).toEqual(["approved_list", "denied_list", "enable", "method"]);
-    const countries = JSON.parse((await describeTool({ name: "create_user_meeting", path: "settings.approved_or_denied_countries_or_regions" })).text) as { schema: { properties: Props } };
+    const countries = JSON.parse((await describeTool({ name: "create_meeting", path: "settings.approved_or_denied_countries_or_regions" })).text) as { schema: { properties: Props } };
     expect(countries.schema.properties.method!.enum).toEqual(["approve", "deny"]);
   });
 
   it("names the fields and the closest one for a wrong path", async () => {
-    const { result, text } = await describeTool({ name: "create_user_meeting", path: "settings.waiting_rom" });
+    const { result, text } = await describeTool({ name: "create_meeting", path: "settings.waiting_rom" });
     expect(result.isError).toBe(true);
     expect(text).toMatch(/No field "waiting_rom" there: settings has .*"waiting_room".* Did you mean "waiting_room"/);
   });
@@ -56,7 +56,7 @@ describe("describe_zoom_tool", () => {
     expect(costs[Math.floor(costs.length / 2)]).toBeLessThan(400);
     expect(costs.at(-1)).toBeLessThan(4000);
     const small = await startHarness({ config: { toolsets: "", maxResultTokens: "1000" } });
-    for (const [name, path] of [["update_account_settings", "in_meeting"], ["update_account_settings", undefined], ["create_user_meeting", "settings"]] as const) {
+    for (const [name, path] of [["update_account_settings", "in_meeting"], ["update_account_settings", undefined], ["create_meeting", "settings"]] as const) {
       const text = textOf(await small.call("describe_zoom_tool", { name, ...(path ? { path } : {}) }));
       expect(text.length, `${name} ${path}`).toBeLessThanOrEqual(4000);
       expect(() => JSON.parse(text)).not.toThrow();
@@ -90,9 +90,9 @@ describe("call_zoom_tool errors teach the fix", () => {
   });
 
   it("an unknown tool name gets the closest names", async () => {
-    const result = await h.call("call_zoom_tool", { name: "create_meeting", arguments: {} });
+    const result = await h.call("call_zoom_tool", { name: "create_meetng", arguments: {} });
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/Did you mean .*create_user_meeting/);
+    expect(textOf(result)).toMatch(/Did you mean .*create_meeting/);
   });
 
   it("an unknown key gets the closest field names, at the top and nested", async () => {
