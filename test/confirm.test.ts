@@ -62,7 +62,7 @@ describe("with elicitation", () => {
 
   it("asks before cancelling a plan, and through call_zoom_tool too", async () => {
     answer = { action: "decline" };
-    const plan = await call("update_account_plans_base_status", { accountId: "me", action: "cancel" });
+    const plan = await call("cancel_account_plans_base", { accountId: "me", action: "cancel" });
     expect(plan.isError, textOf(plan)).toBeFalsy();
     await call("call_zoom_tool", { name: "delete_webinar", arguments: { webinarId: "9" } });
     expect(asked).toHaveLength(2);
