@@ -4,7 +4,7 @@
  * MCP client (`tools()`), and the OpenAI Agents SDK (MCPServerStdio, each tool converted with
  * `mcpToFunctionTool(..., convertSchemasToStrict = true)`, the function getAllMcpTools uses). Each
  * must load all 373 tools, the Agents SDK must convert every one to strict mode with no fallback,
- * and a get_meeting call with the numeric ID a sandbox list_user_meetings returned must work through
+ * and a get_meeting call with the numeric ID a sandbox list_meetings returned must work through
  * each framework's own tool object.
  */
 import { createMCPClient } from "@ai-sdk/mcp";
@@ -20,10 +20,10 @@ const ARGS = [ENTRY, "--sandbox", "--toolsets", "all"];
 const ENV = { PATH: process.env.PATH ?? "", LOG_LEVEL: "error" };
 const TOOL_COUNT = 373;
 
-/** The first meeting's numeric ID from a list_user_meetings answer (text or JSON). */
+/** The first meeting's numeric ID from a list_meetings answer (text or JSON). */
 function firstMeetingId(text: string): number {
   const match = /\\?"id\\?"\s*:\s*(\d{6,})/.exec(text);
-  if (!match) throw new Error(`no numeric meeting id in list_user_meetings answer: ${text.slice(0, 300)}`);
+  if (!match) throw new Error(`no numeric meeting id in list_meetings answer: ${text.slice(0, 300)}`);
   const id = Number(match[1]);
   expect(Number.isSafeInteger(id)).toBe(true);
   return id;
@@ -64,7 +64,7 @@ describe("agent frameworks load every tool and call with numeric IDs", () => {
       // LangChain simplifies schemas itself (a non-object anyOf, such as an ID's integer-or-string, becomes
       // untyped), so its converted form is not checked against our rules; what we serve is, below.
       const byName = new Map(tools.map((t) => [t.name, t]));
-      const list = await byName.get("list_user_meetings")!.invoke({ userId: "me" });
+      const list = await byName.get("list_meetings")!.invoke({ userId: "me" });
       const id = firstMeetingId(textOf(list));
       expectMeeting(await byName.get("get_meeting")!.invoke({ meetingId: id }), id);
       // A meeting ID the spec types as a string (it also takes a UUID) takes the number too.
@@ -83,7 +83,7 @@ describe("agent frameworks load every tool and call with numeric IDs", () => {
       expect(Object.keys(tools)).toContain("get_meeting");
       expectPortable(Object.entries(tools).map(([name, t]) => [name, (t.inputSchema as { jsonSchema: unknown }).jsonSchema]));
       const options = { toolCallId: "call-1", messages: [] };
-      const list = await tools.list_user_meetings!.execute!({ userId: "me" }, options);
+      const list = await tools.list_meetings!.execute!({ userId: "me" }, options);
       const id = firstMeetingId(textOf(list));
       expectMeeting(await tools.get_meeting!.execute!({ meetingId: id }, { ...options, toolCallId: "call-2" }), id);
       expectAnswered(await tools.get_past_meeting!.execute!({ meetingId: id }, { ...options, toolCallId: "call-3" }));
@@ -107,7 +107,7 @@ describe("agent frameworks load every tool and call with numeric IDs", () => {
       // A strict-mode model sends every key, null for the ones it leaves out.
       const strictArgs = (name: string, given: Record<string, unknown>) =>
         JSON.stringify(Object.fromEntries(Object.keys((byName.get(name)!.parameters as { properties: object }).properties).map((k) => [k, k in given ? given[k] : null])));
-      const list = await byName.get("list_user_meetings")!.invoke(context, strictArgs("list_user_meetings", { userId: "me" }));
+      const list = await byName.get("list_meetings")!.invoke(context, strictArgs("list_meetings", { userId: "me" }));
       const id = firstMeetingId(textOf(list));
       expectMeeting(await byName.get("get_meeting")!.invoke(context, strictArgs("get_meeting", { meetingId: id })), id);
       expectAnswered(await byName.get("get_past_meeting")!.invoke(context, strictArgs("get_past_meeting", { meetingId: id })));
