@@ -137,6 +137,8 @@ export async function createApp(config: Config, catalog: Catalog, logger: Logger
     ...(sandboxModule ? { apiBaseUrl: sandboxModule.SANDBOX_API_BASE_URL } : config.apiBaseUrl ? { apiBaseUrl: config.apiBaseUrl } : {}),
     defaultApiBaseUrl: DEFAULT_API_BASE_URL,
     timeoutMs: config.timeoutMs,
+    callTimeoutMs: config.callTimeoutMs,
+    maxResponseBytes: config.maxResponseBytes,
     retry: defaultRetryPolicy(config.maxRetries, config.rateLimitWaitMs),
     logger,
     ...(fetchImpl ? { fetch: fetchImpl } : {}),

@@ -91,7 +91,21 @@ export const SETTINGS = {
     schema: httpUrl.optional(),
   }),
   oauthTokenUrl: setting({ group: "zoom", env: "ZOOM_OAUTH_TOKEN_URL", default: DEFAULT_OAUTH_TOKEN_URL, doc: "OAuth token endpoint (e.g. ZoomGov's)", schema: httpUrl }),
-  timeoutMs: setting({ group: "zoom", env: "ZOOM_TIMEOUT_MS", default: "30000", doc: "timeout of one HTTP attempt, in ms", schema: int(1, 600_000) }),
+  timeoutMs: setting({ group: "zoom", env: "ZOOM_TIMEOUT_MS", default: "30000", doc: "timeout of one HTTP attempt, in ms, the whole answer body included", schema: int(1, 600_000) }),
+  callTimeoutMs: setting({
+    group: "zoom",
+    env: "ZOOM_CALL_TIMEOUT_MS",
+    default: "55000",
+    doc: "deadline of one tool call, in ms: every attempt, answer body and wait between attempts (below the usual 60 s client timeout)",
+    schema: int(1, 3_600_000),
+  }),
+  maxResponseBytes: setting({
+    group: "zoom",
+    env: "ZOOM_MAX_RESPONSE_BYTES",
+    default: String(32 * 1024 * 1024),
+    doc: "largest answer body read from Zoom, after decompression; a larger one is aborted with a clear error",
+    schema: int(1024, 1024 * 1024 * 1024),
+  }),
   maxRetries: setting({
     group: "zoom",
     env: "ZOOM_MAX_RETRIES",
@@ -167,6 +181,13 @@ export const SETTINGS = {
   }),
   host: setting({ group: "transport", flag: "host", arg: "HOST", default: "127.0.0.1", doc: "HTTP bind address", schema: z.string().min(1) }),
   port: setting({ group: "transport", flag: "port", arg: "PORT", env: "PORT", default: "8080", doc: "HTTP port", schema: int(0, 65535) }),
+  maxMessageBytes: setting({
+    group: "transport",
+    env: "ZOOM_MCP_MAX_MESSAGE_BYTES",
+    default: String(10 * 1024 * 1024),
+    doc: "largest incoming JSON-RPC message on stdio; a larger one gets a JSON-RPC error and the session goes on",
+    schema: int(64 * 1024, 256 * 1024 * 1024),
+  }),
   maxBodyBytes: setting({
     group: "transport",
     env: "ZOOM_MCP_MAX_BODY_BYTES",

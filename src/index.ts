@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   // Each transport is imported only when it is the one served.
   if (config.transport === "stdio") {
     const { serveStdio } = await import("./transports/stdio.js");
-    await serveStdio(app.newServer(), logger, { calls: app.calls, drainTimeoutMs: config.drainTimeoutMs });
+    await serveStdio(app.newServer(), logger, { calls: app.calls, drainTimeoutMs: config.drainTimeoutMs, maxMessageBytes: config.maxMessageBytes });
     return;
   }
   const { httpOptionsFromConfig, serveHttp } = await import("./transports/http.js");

@@ -165,16 +165,23 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
     };
     const name = request.params.name;
     const tool = endpoints.get(name);
-    if (tool) return executeTool(tool, request.params.arguments, ctx);
-    const metaTool = metas.get(name);
-    if (metaTool) {
-      // Null optionals are "not given", and a free-form field may come as a JSON string (see advertise.ts).
-      const raw = normalizeArgs(metaSchema(metaTool), request.params.arguments ?? {}) as Record<string, unknown>;
-      const prepared = metaTool.prepare ? metaTool.prepare(raw) : { args: raw };
-      if ("result" in prepared) return prepared.result;
-      const parsed = metaTool.input.safeParse(prepared.args);
-      if (!parsed.success) return validationResult(metaTool, parsed.error);
-      return metaTool.run(parsed.data as Record<string, unknown>, ctx);
+    const metaTool = tool ? undefined : metas.get(name);
+    if (tool || metaTool) {
+      // Every failure is a result: nothing a caller or Zoom sends may surface as a JSON-RPC internal error.
+      try {
+        if (tool) return await executeTool(tool, request.params.arguments, ctx);
+        // Null optionals are "not given", and a free-form field may come as a JSON string (see advertise.ts).
+        const raw = normalizeArgs(metaSchema(metaTool!), request.params.arguments ?? {}) as Record<string, unknown>;
+        const prepared = metaTool!.prepare ? metaTool!.prepare(raw) : { args: raw };
+        if ("result" in prepared) return prepared.result;
+        const parsed = metaTool!.input.safeParse(prepared.args);
+        if (!parsed.success) return validationResult(metaTool!, parsed.error);
+        return await metaTool!.run(parsed.data as Record<string, unknown>, ctx);
+      } catch (error) {
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        deps.logger.error({ tool: name, err: message.slice(0, 500) }, "tool call failed unexpectedly");
+        return textResult(`${clip(name)} failed inside zoom-mcp: ${message.slice(0, 300)}. Nothing more is known about whether Zoom applied it; if it was a change, check before calling again.`, true);
+      }
     }
     return textResult(
       `Unknown tool ${JSON.stringify(clip(name))}.${meta.length ? " Use search_zoom_tools to find it, then call_zoom_tool to run it." : " Call tools/list to see the tools this server offers."}`,

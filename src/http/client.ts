@@ -2,16 +2,25 @@
  * The one HTTP core. Every tool call goes through `ZoomClient.send`: it adds the bearer token,
  * refreshes it once on a 401, waits out per-second rate limits, retries idempotent calls after
  * server errors, and turns every failure into a `ZoomFailure` value instead of an exception.
+ *
+ * Bounds: one deadline per call covers every attempt, every body byte and every wait between
+ * attempts; each attempt has its own timeout that covers its body too; bodies are read up to a
+ * size limit. ky builds each request; the transport under it (transport.ts) is a keep-alive
+ * node:http(s) fetch that enforces the per-attempt bounds.
  */
-import ky, { type KyInstance, TimeoutError } from "ky";
+import ky, { type KyInstance, type Options as KyOptions } from "ky";
 import { AuthError, type TokenProvider } from "../auth/index.js";
 import type { Logger } from "../logger.js";
 import { markSent, notice } from "../transports/calls.js";
 import type { RateLimitLabel } from "../tools/define.js";
-import type { Governor } from "./governor.js";
+import type { Governor, Ticket } from "./governor.js";
+import { interpret, type Answer, type ZoomFile } from "./answer.js";
 import { backoffDelay, type RetryPolicy } from "./policy.js";
 import { classifyRateLimit, parseRetryAfter, type RateLimitInfo } from "./rate-limit.js";
+import { boundedFetch, bufferedBody, createNodeFetch, TransportError, type AttemptOptions, type NodeFetch } from "./transport.js";
 import { joinUrl } from "./url.js";
+
+export type { ZoomFile } from "./answer.js";
 
 export interface ZoomRequest {
   readonly method: string;
@@ -25,14 +34,17 @@ export interface ZoomRequest {
 export interface ZoomSuccess {
   readonly ok: true;
   readonly status: number;
+  /** The parsed JSON answer; undefined when there was no content or the answer is a file. */
   readonly data: unknown;
+  /** A non-JSON answer (a PDF, a ZIP, ...), kept as bytes with its MIME type. */
+  readonly file?: ZoomFile;
   readonly trackingId?: string;
   readonly retries: number;
   /** The sandbox answered with a generated example, not its state (header `x-zoom-mcp-sandbox: example`). */
   readonly sandboxExample?: true;
 }
 
-export type FailureKind = "http" | "rate_limit" | "auth" | "network" | "timeout" | "aborted";
+export type FailureKind = "http" | "rate_limit" | "auth" | "network" | "timeout" | "aborted" | "too_large" | "bad_answer";
 
 export interface ZoomFailure {
   readonly ok: false;
@@ -59,6 +71,8 @@ export interface SendOptions {
   readonly signal?: AbortSignal;
   /** Told before each wait between attempts, so a caller can report progress. */
   readonly onWait?: (waitMs: number, reason: string) => void;
+  /** When the whole call must be over, in this client's clock (ms). Calls that share it (pages) share one budget. */
+  readonly deadline?: number;
   /** The endpoint's rate-limit label, for the governor's per-label budget. */
   readonly rateLimit?: RateLimitLabel;
 }
@@ -68,10 +82,15 @@ export interface ZoomClientOptions {
   /** Explicit API base; when unset, the token's `api_url` is used, then Zoom's default. */
   readonly apiBaseUrl?: string;
   readonly defaultApiBaseUrl: string;
+  /** Per attempt, body included. */
   readonly timeoutMs: number;
+  /** Per call: every attempt, body and wait. @default 55_000 */
+  readonly callTimeoutMs?: number;
+  /** Largest answer body read, after decompression. @default 32 MiB */
+  readonly maxResponseBytes?: number;
   readonly retry: RetryPolicy;
   readonly logger: Logger;
-  /** @default globalThis.fetch */
+  /** @default a keep-alive node:http(s) transport */
   readonly fetch?: typeof fetch;
   /** Waits between attempts; tests use fake timers. @default abortable setTimeout */
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -83,163 +102,260 @@ export interface ZoomClientOptions {
   readonly governor?: Governor;
 }
 
-interface ZoomErrorBody {
-  code?: unknown;
-  message?: unknown;
-  errors?: unknown;
+export const DEFAULT_CALL_TIMEOUT_MS = 55_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+/** What one call has done so far: what the failure messages report. */
+interface CallState {
+  readonly deadline: number;
+  retries: number;
+  waited: number;
+  refreshed: boolean;
+  attempts: number;
+  /** Some attempt's request may have reached Zoom. */
+  reached: boolean;
+  /** The governor's pass for this call: acquired before each attempt, told what Zoom answered. */
+  readonly ticket: Ticket | undefined;
+}
+
+/** The next step after an attempt: a final result, or another attempt after a wait. */
+type Step = ZoomResult | { readonly retryAfterMs: number; readonly reason: string; readonly otherwise: ZoomFailure };
+
+interface Encoded {
+  readonly payload?: Buffer;
+  readonly contentType?: string;
 }
 
 export class ZoomClient {
   private readonly http: KyInstance;
+  private readonly transport: NodeFetch | undefined;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly now: () => number;
+  private readonly callTimeoutMs: number;
+  private readonly maxResponseBytes: number;
 
   constructor(private readonly options: ZoomClientOptions) {
     this.sleep = options.sleep ?? abortableSleep;
     this.now = options.now ?? Date.now;
+    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.transport = options.fetch ? undefined : createNodeFetch();
     this.http = ky.create({
-      timeout: options.timeoutMs,
+      // Time bounds are the transport's (one timer per attempt, body included) and the call's deadline.
+      timeout: false,
       // Retries are ours (see policy.ts): ky applies one method list to every status, and Zoom needs
       // 429 retried for all methods but 5xx only for idempotent ones.
       retry: 0,
       throwHttpErrors: false,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
+      fetch: (this.transport ?? boundedFetch(options.fetch!)) as typeof fetch,
     });
+  }
+
+  /** The deadline of a call that starts now; pass it in SendOptions to share it across requests (pages). */
+  deadlineFromNow(): number {
+    return this.now() + this.callTimeoutMs;
+  }
+
+  /** Closes idle keep-alive connections. */
+  close(): void {
+    this.transport?.close();
   }
 
   async send(request: ZoomRequest, options: SendOptions = {}): Promise<ZoomResult> {
-    const { retry, logger } = this.options;
-    const idempotent = retry.idempotentMethods.has(request.method);
-    let retries = 0;
-    let waited = 0;
-    let refreshed = false;
-    const ticket = this.options.governor?.ticket(request.method, request.path, options.rateLimit);
-
+    const state: CallState = {
+      deadline: options.deadline ?? this.now() + this.callTimeoutMs,
+      retries: 0,
+      waited: 0,
+      refreshed: false,
+      attempts: 0,
+      reached: false,
+      ticket: this.options.governor?.ticket(request.method, request.path, options.rateLimit),
+    };
+    const encoded = await encodeBody(request);
     for (;;) {
-      let token: string;
-      let apiUrl: string | undefined;
-      try {
-        const got = await this.options.auth.getToken(options.signal);
-        token = got.accessToken;
-        apiUrl = got.apiUrl;
-      } catch (error) {
-        if (options.signal?.aborted) return failure("aborted", "The call was cancelled.", retries);
-        const message = error instanceof AuthError ? error.message : `Could not obtain a Zoom token: ${String(error)}`;
-        return failure("auth", message, retries, error instanceof AuthError && error.status ? { status: error.status } : {});
+      const step = await this.step(request, encoded, options, state);
+      if ("ok" in step) return step;
+      if (this.now() + step.retryAfterMs >= state.deadline) {
+        return { ...step.otherwise, message: `${step.otherwise.message} Not retried: the call's ${this.callTimeoutMs} ms deadline (ZOOM_CALL_TIMEOUT_MS) would pass first.` };
       }
-
-      if (ticket) {
-        const gate = await ticket.acquire({ budgetMs: retry.maxTotalWaitMs - waited, ...(options.signal ? { signal: options.signal } : {}), ...(options.onWait ? { onWait: options.onWait } : {}) });
-        if (!gate.ok) return failure(gate.kind, gate.message, retries, gate.rateLimit ? { rateLimit: gate.rateLimit } : {});
-        waited += gate.waitedMs;
-      }
-
-      let response: Response;
-      try {
-        response = await this.attempt(request, token, apiUrl, options.signal);
-      } catch (error) {
-        if (options.signal?.aborted) return failure("aborted", "The call was cancelled.", retries);
-        const timedOut = error instanceof TimeoutError;
-        const kind = timedOut ? "timeout" : "network";
-        const what = timedOut
-          ? `Zoom did not answer within ${this.options.timeoutMs} ms`
-          : `The request to Zoom failed: ${describeError(error)}`;
-        if (idempotent && retries < retry.maxRetries) {
-          const delay = backoffDelay(retry, retries, this.options.random);
-          if (waited + delay <= retry.maxTotalWaitMs) {
-            logger.debug({ err: what, delay }, "retrying after a network error");
-            if (!(await this.wait(delay, `${what}; retrying`, options))) return failure("aborted", "The call was cancelled.", retries);
-            waited += delay;
-            retries++;
-            continue;
-          }
-        }
-        const unsure = idempotent
-          ? ""
-          : ` A ${request.method} is not retried automatically because it could create or change something twice; check whether it took effect before calling again.`;
-        return failure(kind, `${what}.${unsure}`, retries);
-      }
-
-      ticket?.observe(response.headers);
-      const trackingId = response.headers.get("x-zm-trackingid") ?? undefined;
-      if (response.ok) {
-        const example = response.headers.get("x-zoom-mcp-sandbox") === "example";
-        const data = await readBody(response);
-        ticket?.succeeded(data);
-        return { ok: true, status: response.status, data, retries, ...(trackingId ? { trackingId } : {}), ...(example ? { sandboxExample: true as const } : {}) };
-      }
-
-      const body = (await readBody(response)) as ZoomErrorBody | string | undefined;
-      const zoomCode = typeof body === "object" && typeof body?.code === "number" ? body.code : undefined;
-      const zoomMessage =
-        typeof body === "object" && typeof body?.message === "string" ? body.message : typeof body === "string" && body ? body.slice(0, 500) : undefined;
-
-      if ((response.status === 401 || zoomCode === 124) && !refreshed && this.options.auth.invalidate(token)) {
-        // Zoom may have invalidated the token (a newer one was issued elsewhere): fetch one fresh token, retry once.
-        refreshed = true;
-        retries++;
-        logger.debug({ code: zoomCode }, "401 from Zoom: refreshing the token once");
-        notice("notice", "Zoom rejected the access token (HTTP 401); getting a fresh token and retrying once.");
-        continue;
-      }
-
-      if (response.status === 429) {
-        const info = classifyRateLimit(response.headers, zoomMessage, this.now());
-        const limitName = `${info.category ? `${info.category} ` : ""}${info.kind === "daily" ? "daily" : "per-second"} rate limit`;
-        const delay = info.retryAfterMs ?? backoffDelay(retry, retries, this.options.random);
-        await ticket?.limited(info, delay);
-        if (info.kind === "daily") {
-          return failure("rate_limit", `Zoom's ${limitName} is used up${zoomMessage ? `: ${zoomMessage}` : ""}. It resets at ${info.resetAt!.toISOString()}; do not retry before then.`, retries, {
-            status: 429, code: zoomCode, trackingId, rateLimit: info,
-          });
-        }
-        // A 429 means Zoom did nothing, so any method may go again, until the call's wait budget runs out.
-        const tooLong = delay > retry.maxRetryAfterMs || waited + delay > retry.maxTotalWaitMs;
-        if (!tooLong) {
-          if (!(await this.wait(delay, `Zoom ${limitName} reached; retrying`, options))) return failure("aborted", "The call was cancelled.", retries);
-          waited += delay;
-          retries++;
-          continue;
-        }
-        const after = info.retryAfterMs !== undefined ? ` Zoom asked to wait ${Math.ceil(info.retryAfterMs / 1000)} s.` : "";
-        return failure("rate_limit", `Zoom's ${limitName} was still exceeded after ${retries} ${retries === 1 ? "retry" : "retries"} and ${Math.round(waited / 1000)} s of waiting (the wait budget is ${Math.round(retry.maxTotalWaitMs / 1000)} s).${after} Try again shortly, or slow down.`, retries, {
-          status: 429, code: zoomCode, trackingId, rateLimit: info,
-        });
-      }
-
-      if (idempotent && retry.retryableStatuses.has(response.status) && retries < retry.maxRetries) {
-        const delay = parseRetryAfter(response.headers.get("retry-after"), this.now()) ?? backoffDelay(retry, retries, this.options.random);
-        if (delay <= retry.maxRetryAfterMs && waited + delay <= retry.maxTotalWaitMs) {
-          if (!(await this.wait(delay, `Zoom answered HTTP ${response.status}; retrying`, options))) return failure("aborted", "The call was cancelled.", retries);
-          waited += delay;
-          retries++;
-          continue;
-        }
-      }
-
-      const fieldErrors = typeof body === "object" && Array.isArray(body?.errors) ? (body.errors as ZoomFailure["fieldErrors"]) : undefined;
-      const tokenState = response.status === 401 ? (!this.options.auth.refreshable ? "static" : refreshed ? "refreshed" : "held") : undefined;
-      return failure("http", zoomMessage ?? `HTTP ${response.status} ${response.statusText}`.trim(), retries, {
-        status: response.status, code: zoomCode, trackingId, tokenState, ...(fieldErrors ? { fieldErrors } : {}),
-      });
+      if (!(await this.wait(step.retryAfterMs, step.reason, options))) return this.stopped(options, state);
+      state.waited += step.retryAfterMs;
+      state.retries++;
     }
   }
 
-  private attempt(request: ZoomRequest, token: string, apiUrl: string | undefined, signal?: AbortSignal): Promise<Response> {
+  /** One attempt: a token, the request, and what to do with the answer. */
+  private async step(request: ZoomRequest, encoded: Encoded, options: SendOptions, state: CallState): Promise<Step | ZoomResult> {
+    let token: string;
+    let apiUrl: string | undefined;
+    try {
+      const got = await this.options.auth.getToken(options.signal);
+      token = got.accessToken;
+      apiUrl = got.apiUrl;
+    } catch (error) {
+      if (options.signal?.aborted) return this.stopped(options, state);
+      const message = error instanceof AuthError ? error.message : `Could not obtain a Zoom token: ${String(error)}`;
+      return failure("auth", message, state.retries, error instanceof AuthError && error.status ? { status: error.status } : {});
+    }
+    if (state.ticket) {
+      // The governor's queue counts against the call's wait budget and its deadline.
+      const budgetMs = Math.min(this.options.retry.maxTotalWaitMs - state.waited, state.deadline - this.now());
+      const gate = await state.ticket.acquire({ budgetMs, ...(options.signal ? { signal: options.signal } : {}), ...(options.onWait ? { onWait: options.onWait } : {}) });
+      if (!gate.ok) return failure(gate.kind, gate.message, state.retries, gate.rateLimit ? { rateLimit: gate.rateLimit } : {});
+      state.waited += gate.waitedMs;
+    }
+    const remaining = state.deadline - this.now();
+    if (remaining <= 0) return this.deadlineFailure(state);
+
+    state.attempts++;
+    const answer = await this.attempt(request, encoded, token, apiUrl, options.signal, remaining);
+    if (answer instanceof TransportError) {
+      if (answer.stage !== "connecting") state.reached = true;
+      return this.afterTransportError(request, answer, options, state);
+    }
+    state.reached = true;
+    return this.afterAnswer(request, answer, token, state);
+  }
+
+  private async attempt(request: ZoomRequest, encoded: Encoded, token: string, apiUrl: string | undefined, signal: AbortSignal | undefined, remainingMs: number): Promise<Answer | TransportError> {
     const base = this.options.apiBaseUrl ?? (apiUrl ? joinUrl(apiUrl, "/v2") : this.options.defaultApiBaseUrl);
-    const url = new URL(joinUrl(base, request.path));
-    if (request.query) url.search = request.query.toString();
-    markSent();
-    return this.http(url, {
-      method: request.method,
-      headers: { authorization: `Bearer ${token}`, accept: "application/json" },
-      ...(request.form ? { body: request.form } : request.json !== undefined ? { json: request.json } : {}),
+    let url = joinUrl(base, request.path);
+    if (request.query?.size) url += `?${request.query.toString()}`;
+    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: "application/json" };
+    if (encoded.contentType) headers["content-type"] = encoded.contentType;
+    const attempt: AttemptOptions = {
+      timeoutMs: Math.max(1, Math.min(this.options.timeoutMs, remainingMs)),
+      deadline: remainingMs < this.options.timeoutMs,
+      maxBodyBytes: this.maxResponseBytes,
+      ...(encoded.payload ? { payload: encoded.payload } : {}),
       ...(signal ? { signal } : {}),
+    };
+    // `attempt` is an option ky does not know, so ky hands it to the transport as it is.
+    const init: KyOptions & { attempt: AttemptOptions } = { method: request.method, headers, attempt };
+    markSent();
+    try {
+      const response = await this.http(url, init);
+      const body = bufferedBody(response) ?? Buffer.from(await response.arrayBuffer());
+      return { response, body };
+    } catch (error) {
+      return error instanceof TransportError ? error : new TransportError("network", describeError(error), "connecting");
+    }
+  }
+
+  private afterTransportError(request: ZoomRequest, error: TransportError, options: SendOptions, state: CallState): Step | ZoomResult {
+    const { retry, logger } = this.options;
+    if (error.kind === "aborted" || options.signal?.aborted) return this.stopped(options, state);
+    if (error.deadline) return this.deadlineFailure(state);
+    const idempotent = retry.idempotentMethods.has(request.method);
+    const what = error.kind === "timeout" ? error.message : error.kind === "network" ? `The request to Zoom failed: ${error.message}` : error.message;
+    const kind: FailureKind = error.kind === "timeout" ? "timeout" : error.kind === "too_large" ? "too_large" : error.kind === "encoding" ? "bad_answer" : "network";
+    // Nothing left the machine, so even a POST can go again; a started answer may be retried only when idempotent.
+    const retriable = (error.kind === "timeout" || error.kind === "network") && (idempotent || error.stage === "connecting");
+    const final = failure(kind, `${what}.${unsure(request.method, idempotent, error)}`, state.retries, error.status ? { status: error.status } : {});
+    if (retriable && state.retries < retry.maxRetries) {
+      const delay = backoffDelay(retry, state.retries, this.options.random);
+      if (state.waited + delay <= retry.maxTotalWaitMs) {
+        logger.debug({ err: what, delay }, "retrying after a network error");
+        return { retryAfterMs: delay, reason: `${what}; retrying`, otherwise: final };
+      }
+    }
+    return final;
+  }
+
+  private async afterAnswer(request: ZoomRequest, answer: Answer, token: string, state: CallState): Promise<Step | ZoomResult> {
+    const { retry, logger } = this.options;
+    const { response } = answer;
+    state.ticket?.observe(response.headers);
+    const trackingId = response.headers.get("x-zm-trackingid") ?? undefined;
+    const read = interpret(answer, request.method);
+    if (read.kind === "bad") {
+      logger.warn({ status: response.status, bytes: answer.body.length, contentType: response.headers.get("content-type") }, "unusable answer from Zoom");
+      return failure("bad_answer", read.message, state.retries, { status: response.status, trackingId });
+    }
+    if (response.ok) {
+      state.ticket?.succeeded(read.kind === "json" ? read.data : undefined);
+      const example = response.headers.get("x-zoom-mcp-sandbox") === "example";
+      return {
+        ok: true,
+        status: response.status,
+        data: read.kind === "json" ? read.data : undefined,
+        retries: state.retries,
+        ...(read.kind === "file" ? { file: read.file } : {}),
+        ...(trackingId ? { trackingId } : {}),
+        ...(example ? { sandboxExample: true as const } : {}),
+      };
+    }
+
+    const body = read.kind === "json" ? (read.data as { code?: unknown; message?: unknown; errors?: unknown } | undefined) : undefined;
+    const zoomCode = typeof body?.code === "number" ? body.code : undefined;
+    const zoomMessage = typeof body?.message === "string" ? body.message : read.kind === "text" ? read.text : undefined;
+    const status = response.status;
+
+    // Zoom may have invalidated the token (a newer one was issued elsewhere): fetch one fresh token, retry once.
+    // Code 124 counts only on a 4xx: a 5xx that carries it did not reject the token, and must not resend a POST.
+    if ((status === 401 || (zoomCode === 124 && status < 500)) && !state.refreshed && this.options.auth.invalidate(token)) {
+      state.refreshed = true;
+      logger.debug({ code: zoomCode }, "401 from Zoom: refreshing the token once");
+      notice("notice", "Zoom rejected the access token (HTTP 401); getting a fresh token and retrying once.");
+      return { retryAfterMs: 0, reason: "refreshing the access token", otherwise: failure("auth", "Zoom rejected the access token.", state.retries, { status }) };
+    }
+
+    if (status === 429) return this.afterRateLimit(response, zoomCode, zoomMessage, trackingId, state);
+    const tokenState = status === 401 ? (!this.options.auth.refreshable ? "static" : state.refreshed ? "refreshed" : "held") : undefined;
+
+    const fieldErrors = Array.isArray(body?.errors) ? (body.errors as ZoomFailure["fieldErrors"]) : undefined;
+    const after = state.retries ? ` (after ${state.retries} ${state.retries === 1 ? "retry" : "retries"})` : "";
+    const final = failure("http", `${zoomMessage ?? `HTTP ${status} ${response.statusText}`.trim()}${after}`, state.retries, {
+      status, code: zoomCode, trackingId, tokenState, ...(fieldErrors ? { fieldErrors } : {}),
     });
+    if (retry.idempotentMethods.has(request.method) && retry.retryableStatuses.has(status) && state.retries < retry.maxRetries) {
+      const delay = parseRetryAfter(response.headers.get("retry-after"), this.now()) ?? backoffDelay(retry, state.retries, this.options.random);
+      if (delay <= retry.maxRetryAfterMs && state.waited + delay <= retry.maxTotalWaitMs) {
+        return { retryAfterMs: delay, reason: `Zoom answered HTTP ${status}; retrying`, otherwise: final };
+      }
+    }
+    return final;
+  }
+
+  private async afterRateLimit(response: Response, zoomCode: number | undefined, zoomMessage: string | undefined, trackingId: string | undefined, state: CallState): Promise<Step | ZoomResult> {
+    const { retry } = this.options;
+    const info = classifyRateLimit(response.headers, zoomMessage, this.now());
+    const limitName = `${info.category ? `${info.category} ` : ""}${info.kind === "daily" ? "daily" : "per-second"} rate limit`;
+    const extra = { status: 429, code: zoomCode, trackingId, rateLimit: info };
+    const delay = info.retryAfterMs ?? backoffDelay(retry, state.retries, this.options.random);
+    await state.ticket?.limited(info, delay);
+    if (info.kind === "daily") {
+      return failure("rate_limit", `Zoom's ${limitName} is used up${zoomMessage ? `: ${zoomMessage}` : ""}. It resets at ${info.resetAt!.toISOString()}; do not retry before then.`, state.retries, extra);
+    }
+    const after = info.retryAfterMs !== undefined ? ` Zoom asked to wait ${Math.ceil(info.retryAfterMs / 1000)} s.` : "";
+    const final = failure(
+      "rate_limit",
+      `Zoom's ${limitName} was still exceeded after ${state.retries} ${state.retries === 1 ? "retry" : "retries"} and ${Math.round(state.waited / 1000)} s of waiting (the wait budget is ${Math.round(retry.maxTotalWaitMs / 1000)} s).${after} Try again shortly, or slow down.`,
+      state.retries,
+      extra,
+    );
+    // A 429 means Zoom did nothing, so any method may go again, until the call's wait budget (and its deadline) runs out.
+    const tooLong = delay > retry.maxRetryAfterMs || state.waited + delay > retry.maxTotalWaitMs;
+    if (!tooLong) return { retryAfterMs: delay, reason: `Zoom ${limitName} reached; retrying`, otherwise: final };
+    return final;
+  }
+
+  /** The call ended early: cancelled by the client, or out of time. */
+  private stopped(options: SendOptions, state: CallState): ZoomFailure {
+    if (!options.signal?.aborted && this.now() >= state.deadline) return this.deadlineFailure(state);
+    return failure("aborted", "The call was cancelled.", state.retries);
+  }
+
+  private deadlineFailure(state: CallState): ZoomFailure {
+    const reached = state.reached
+      ? "A request had already reached Zoom, so a change may have been applied: check before calling again."
+      : "No request reached Zoom, so nothing was changed.";
+    return failure("timeout", `The call did not finish within its ${this.callTimeoutMs} ms deadline (ZOOM_CALL_TIMEOUT_MS) after ${state.attempts} attempt(s). ${reached}`, state.retries);
   }
 
   /** Waits between attempts. Returns false when the call was cancelled meanwhile. */
   private async wait(ms: number, reason: string, options: SendOptions): Promise<boolean> {
+    if (ms <= 0) return !options.signal?.aborted;
     options.onWait?.(ms, reason);
     try {
       await this.sleep(ms, options.signal);
@@ -250,19 +366,29 @@ export class ZoomClient {
   }
 }
 
+/** The body is serialised once, here; the transport sends these bytes as they are. */
+async function encodeBody(request: ZoomRequest): Promise<Encoded> {
+  if (request.form) {
+    const encoded = new Response(request.form);
+    return { payload: Buffer.from(await encoded.arrayBuffer()), contentType: encoded.headers.get("content-type") ?? "multipart/form-data" };
+  }
+  if (request.json !== undefined) return { payload: Buffer.from(JSON.stringify(request.json)), contentType: "application/json" };
+  return {};
+}
+
+/** What a failed write may have done, in words. */
+function unsure(method: string, idempotent: boolean, error: TransportError): string {
+  if (idempotent) return "";
+  if (error.stage === "connecting") return ` The ${method} did not reach Zoom, so nothing was changed.`;
+  if (error.stage === "receiving") {
+    return ` Zoom had started answering (HTTP ${error.status}), so the ${method} reached Zoom and was probably applied. It is not retried automatically because it could create or change something twice; check whether it took effect before calling again.`;
+  }
+  return ` A ${method} is not retried automatically because it could create or change something twice; check whether it took effect before calling again.`;
+}
+
 function failure(kind: FailureKind, message: string, retries: number, extra: Partial<Omit<ZoomFailure, "ok" | "kind" | "message" | "retries">> = {}): ZoomFailure {
   const clean = Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined));
   return { ok: false, kind, message, retries, ...clean };
-}
-
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
 
 function describeError(error: unknown): string {

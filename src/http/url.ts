@@ -16,7 +16,13 @@ export class UnsafePathError extends Error {
   override name = "UnsafePathError";
 }
 
-/** Fills `{name}` placeholders. Throws on a missing value or a dot segment, which URL parsing would collapse. */
+/** Longest path parameter, in characters. Zoom's IDs, UUIDs and emails are far shorter; a longer one is a mistake. */
+export const MAX_PATH_PARAM_CHARS = 1024;
+
+/**
+ * Fills `{name}` placeholders. Throws on a missing value, a dot segment (which URL parsing would
+ * collapse), a value over MAX_PATH_PARAM_CHARS and a value that is not valid Unicode (a lone surrogate).
+ */
 export function fillPath(template: string, values: Readonly<Record<string, unknown>>): string {
   return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
     const raw = values[name];
@@ -25,7 +31,15 @@ export function fillPath(template: string, values: Readonly<Record<string, unkno
     }
     const value = String(raw);
     if (value === "." || value === "..") throw new UnsafePathError(`path parameter ${name} cannot be '${value}'`);
-    return encodePathParam(value);
+    if (value.length > MAX_PATH_PARAM_CHARS) {
+      throw new UnsafePathError(`path parameter ${name} is ${value.length} characters long; the limit is ${MAX_PATH_PARAM_CHARS}. Pass the ID itself.`);
+    }
+    try {
+      return encodePathParam(value);
+    } catch {
+      // encodeURIComponent throws URIError on a lone surrogate.
+      throw new UnsafePathError(`path parameter ${name} is not valid Unicode (it holds a lone surrogate)`);
+    }
   });
 }
 

@@ -4,7 +4,7 @@
  * answer to fit a context window.
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { SendOptions, ZoomClient, ZoomFailure, ZoomRequest, ZoomSuccess } from "../http/client.js";
+import type { SendOptions, ZoomClient, ZoomFailure, ZoomFile, ZoomRequest, ZoomSuccess } from "../http/client.js";
 import { UnsafePathError } from "../http/url.js";
 import type { Logger } from "../logger.js";
 import { notice } from "../transports/calls.js";
@@ -14,7 +14,7 @@ import { allPages, DEFAULT_MAX_PAGES, type Collected } from "./paginate.js";
 import type { FileAccess } from "./files.js";
 import { buildRequest, UploadError } from "./request.js";
 import { capResult, failureResult, successResult, textResult, validationResult } from "./result.js";
-import { clip, clipWords } from "./shaping.js";
+import { clip, clipWords, fitText } from "./shaping.js";
 import { validateArgs } from "./validate.js";
 
 export interface ExecuteContext {
@@ -71,6 +71,8 @@ async function execute(tool: ToolSpec, rawArgs: unknown, ctx: ExecuteContext): P
   const started = performance.now();
   const send: SendOptions = {
     ...(ctx.signal ? { signal: ctx.signal } : {}),
+    // One deadline for the whole call, shared by every page of all_pages.
+    deadline: ctx.client.deadlineFromNow(),
     onWait: (ms, reason) => {
       const text = `${reason} in ${(ms / 1000).toFixed(1)} s`;
       notice("info", `${tool.name}: ${text}`);
@@ -92,12 +94,14 @@ async function execute(tool: ToolSpec, rawArgs: unknown, ctx: ExecuteContext): P
       method: tool.method,
       path: tool.path,
       status: outcome.ok ? outcome.status : (outcome.status ?? outcome.kind),
+      ...(outcome.ok ? {} : { error: outcome.kind }),
       durationMs: Math.round(performance.now() - started),
       retries: outcome.retries,
     },
     "tool call",
   );
   if (!outcome.ok) return failureResult(tool, outcome);
+  if (outcome.file) return fileResult(tool, request.path, outcome.file, ctx.maxResultChars);
   // The sandbox's note is its own content item, so the data item stays plain JSON and nobody
   // mistakes the example for state; the cap keeps room for it.
   const reserve = outcome.sandboxExample ? SANDBOX_EXAMPLE_NOTE.length : 0;
@@ -108,3 +112,28 @@ async function execute(tool: ToolSpec, rawArgs: unknown, ctx: ExecuteContext): P
 
 /** What a tool result says when the sandbox answered with a generated example instead of its state. */
 export const SANDBOX_EXAMPLE_NOTE = "sandbox: example response, no state kept";
+
+/** Largest file passed back through MCP: its base64 must fit the 10 MiB a stdio message may carry. */
+export const MAX_FILE_BYTES = 6 * 1024 * 1024;
+
+/** A non-JSON answer (a PDF invoice, a ZIP) as an embedded resource with its MIME type; text files are capped like JSON. */
+function fileResult(tool: ToolSpec, path: string, file: ZoomFile, maxChars: number): CallToolResult {
+  const uri = `zoom://api${path}`;
+  const name = file.fileName ? ` "${file.fileName}"` : "";
+  if (file.bytes.length > MAX_FILE_BYTES) {
+    return textResult(`Zoom answered ${tool.name} with a ${file.bytes.length}-byte ${file.mimeType} file${name}, larger than the ${MAX_FILE_BYTES} bytes zoom-mcp passes back through MCP. Download it outside the agent with the same request: ${tool.method} ${path}.`, true);
+  }
+  if (/^text\/|\+xml$|\/xml$|\/csv$/.test(file.mimeType)) {
+    // Room for the note, so the cap (capResult) does not cut again.
+    const fitted = fitText(file.bytes.toString("utf8"), maxChars - 200);
+    const content: CallToolResult["content"] = [{ type: "resource", resource: { uri, mimeType: file.mimeType, text: fitted.text } }];
+    if (fitted.note) content.push({ type: "text", text: `[zoom-mcp] ${fitted.note}` });
+    return { content };
+  }
+  return {
+    content: [
+      { type: "text", text: `Zoom answered with a ${file.mimeType} file${name} of ${file.bytes.length} bytes; it is attached as a resource (base64).` },
+      { type: "resource", resource: { uri, mimeType: file.mimeType, blob: file.bytes.toString("base64") } },
+    ],
+  };
+}

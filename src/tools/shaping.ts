@@ -248,3 +248,9 @@ export function listForNote(items: readonly string[], maxItems = 10, maxChars = 
   const rest = items.length - shown.length;
   return `${shown.join(", ")}${rest ? `${shown.length ? " and " : ""}${rest} more` : ""}`;
 }
+
+/** Cuts text (a non-JSON answer) to `maxChars`, saying how much was left out. */
+export function fitText(text: string, maxChars: number): { readonly text: string; readonly note?: string } {
+  if (text.length <= maxChars) return { text };
+  return { text: text.slice(0, maxChars), note: `Result truncated to fit the size cap: kept the first ${maxChars} of ${text.length} characters.` };
+}
