@@ -8,6 +8,7 @@ import { Writable } from "node:stream";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { createApp } from "../src/app.js";
+import { loadCatalog } from "../src/catalog/load.js";
 import { parseConfig } from "../src/config.js";
 import { createLogger } from "../src/logger.js";
 import { FakeZoom } from "../test/helpers/fake-zoom.js";
@@ -53,7 +54,7 @@ export async function httpPath(calls: number): Promise<HttpPathFigures> {
   // The fake keeps every request; drop them so a long run measures the same thing throughout.
   const config = parseConfig({ accountId: "bench", clientId: "bench", clientSecret: "bench-secret", apiBaseUrl: fake.apiBase, oauthTokenUrl: fake.tokenUrl, toolsets: "meetings", logLevel: "info" });
   const devNull = new Writable({ write: (_c, _e, done) => done() });
-  const app = createApp(config, createLogger("info", devNull));
+  const app = await createApp(config, loadCatalog(), createLogger("info", devNull));
   const server = app.newServer();
   const client = new Client({ name: "bench", version: "1.0.0" });
   const [a, b] = InMemoryTransport.createLinkedPair();

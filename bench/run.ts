@@ -11,6 +11,7 @@ import { loadCatalog } from "../src/catalog/load.js";
 import { validatorFor } from "../src/tools/validate.js";
 import { httpBenches } from "./http-load.js";
 import { governorBenchmarks } from "./governor.js";
+import { httpPath, printHttpPath } from "./http-path.js";
 import { allListSizes } from "./list-sizes.js";
 import { searchQuality } from "./search-quality.js";
 import { trimmingFigures } from "./trimming.js";
@@ -165,6 +166,8 @@ async function main() {
   console.log(`| direct HTTP -> fake Zoom | ${ms(d)} |`);
   console.log(`difference: ${ms(m - d)} per call (${(m / d).toFixed(2)}x)\n`);
   console.log(`## Memory (RSS) of zoom-mcp --toolsets meetings: ${(rssIdle / 1024).toFixed(1)} MiB after start and one call, ${(rssAfter / 1024).toFixed(1)} MiB after ${CALLS} calls\n`);
+
+  printHttpPath(await httpPath(CALLS));
 
   console.log("## tools/list size (JSON bytes; tokens = bytes / 4)");
   console.log("| profile | tools | bytes | ~tokens |");

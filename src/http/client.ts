@@ -19,6 +19,7 @@ import { backoffDelay, type RetryPolicy } from "./policy.js";
 import { classifyRateLimit, parseRetryAfter, type RateLimitInfo } from "./rate-limit.js";
 import { boundedFetch, bufferedBody, createNodeFetch, TransportError, type AttemptOptions, type NodeFetch } from "./transport.js";
 import { joinUrl } from "./url.js";
+import { envName } from "../config.js";
 
 export type { ZoomFile } from "./answer.js";
 
@@ -176,7 +177,7 @@ export class ZoomClient {
       const step = await this.step(request, encoded, options, state);
       if ("ok" in step) return step;
       if (this.now() + step.retryAfterMs >= state.deadline) {
-        return { ...step.otherwise, message: `${step.otherwise.message} Not retried: the call's ${this.callTimeoutMs} ms deadline (ZOOM_CALL_TIMEOUT_MS) would pass first.` };
+        return { ...step.otherwise, message: `${step.otherwise.message} Not retried: the call's ${this.callTimeoutMs} ms deadline (${envName("callTimeoutMs")}) would pass first.` };
       }
       if (!(await this.wait(step.retryAfterMs, step.reason, options))) return this.stopped(options, state);
       state.waited += step.retryAfterMs;
@@ -350,7 +351,7 @@ export class ZoomClient {
     const reached = state.reached
       ? "A request had already reached Zoom, so a change may have been applied: check before calling again."
       : "No request reached Zoom, so nothing was changed.";
-    return failure("timeout", `The call did not finish within its ${this.callTimeoutMs} ms deadline (ZOOM_CALL_TIMEOUT_MS) after ${state.attempts} attempt(s). ${reached}`, state.retries);
+    return failure("timeout", `The call did not finish within its ${this.callTimeoutMs} ms deadline (${envName("callTimeoutMs")}) after ${state.attempts} attempt(s). ${reached}`, state.retries);
   }
 
   /** Waits between attempts. Returns false when the call was cancelled meanwhile. */

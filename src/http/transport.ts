@@ -10,6 +10,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { createBrotliDecompress, createGunzip, createInflate, type Gunzip } from "node:zlib";
+import { envName } from "../config.js";
 
 /** Per-attempt options, passed through ky to the transport as an option ky does not know. */
 export interface AttemptOptions {
@@ -224,7 +225,7 @@ function tooLarge(maxBytes: number, status: number | undefined, declared?: numbe
   const size = declared !== undefined ? ` (${declared} bytes announced)` : "";
   return new TransportError(
     "too_large",
-    `Zoom's answer is larger than the ${maxBytes}-byte limit (ZOOM_MAX_RESPONSE_BYTES)${size}; it was not read further. Ask for less (fewer fields, a smaller page_size or a narrower date range).`,
+    `Zoom's answer is larger than the ${maxBytes}-byte limit (${envName("maxResponseBytes")})${size}; it was not read further. Ask for less (fewer fields, a smaller page_size or a narrower date range).`,
     "receiving",
     false,
     status,

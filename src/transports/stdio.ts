@@ -123,7 +123,7 @@ export class BoundedStdioTransport implements Transport {
       id,
       error: {
         code: MESSAGE_TOO_LARGE,
-        message: `The message is ${size} bytes, larger than the ${limit} bytes zoom-mcp reads on stdio (ZOOM_MCP_MAX_MESSAGE_BYTES). Nothing was sent to Zoom. For a large file upload, pass file_path instead of file_base64.`,
+        message: `The message is ${size} bytes, larger than the ${limit} bytes zoom-mcp reads on stdio (${envName("maxMessageBytes")}). Nothing was sent to Zoom. For a large file upload, pass file_path instead of file_base64.`,
       },
     });
   }

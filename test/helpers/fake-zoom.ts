@@ -25,6 +25,8 @@ export interface FakeResponse {
   drop?: boolean;
   /** Wait this long before answering (real ms; keep it tiny). */
   delayMs?: number;
+  /** Answer by hand (faults: partial bodies, stalls, resets, raw bytes). */
+  raw?: (res: ServerResponse, req: IncomingMessage) => void;
 }
 
 type Responder = FakeResponse | ((req: RecordedRequest) => FakeResponse | Promise<FakeResponse>);
@@ -135,6 +137,10 @@ export class FakeZoom {
       }
     }
     if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs));
+    if (answer.raw) {
+      answer.raw(res, req);
+      return;
+    }
     if (answer.drop) {
       req.socket.destroy();
       return;
