@@ -28,7 +28,7 @@ const partialThenStall = { raw: (res: import("node:http").ServerResponse) => {
 
 describe("finding 1: the per-attempt timeout covers the body", () => {
   it("a body that stalls after its first bytes ends the call at ZOOM_TIMEOUT_MS, with a log line", async () => {
-    h = await startHarness({ config: { timeoutMs: "300", maxRetries: "0" } });
+    h = await startHarness({ credentials: "static", config: { timeoutMs: "300", maxRetries: "0" } });
     h.fake.on("GET", "/meetings/1", partialThenStall);
     const started = Date.now();
     const result = await h.call("get_meeting", { meetingId: "1" });
@@ -39,7 +39,7 @@ describe("finding 1: the per-attempt timeout covers the body", () => {
   });
 
   it("a slow drip that never finishes is cut at the timeout too", async () => {
-    h = await startHarness({ config: { timeoutMs: "300", maxRetries: "0" } });
+    h = await startHarness({ credentials: "static", config: { timeoutMs: "300", maxRetries: "0" } });
     let timer: NodeJS.Timeout | undefined;
     h.fake.on("GET", "/meetings/2", { raw: (res) => {
       res.writeHead(200, { "content-type": "application/json" });
@@ -56,7 +56,7 @@ describe("finding 1: the per-attempt timeout covers the body", () => {
 
 describe("finding 6: one deadline per call", () => {
   it("a hanging GET ends at ZOOM_CALL_TIMEOUT_MS however many retries are left, saying a request reached Zoom", async () => {
-    h = await startHarness({ config: { callTimeoutMs: "600" } });
+    h = await startHarness({ credentials: "static", config: { callTimeoutMs: "600" } });
     h.fake.on("GET", "/meetings/3", { raw: () => undefined });
     const started = Date.now();
     const result = await h.call("get_meeting", { meetingId: "3" });
@@ -79,7 +79,7 @@ describe("finding 6: one deadline per call", () => {
   });
 
   it("waits between attempts count against the deadline", async () => {
-    h = await startHarness({ config: { callTimeoutMs: "1000" } });
+    h = await startHarness({ credentials: "static", config: { callTimeoutMs: "1000" } });
     h.fake.on("GET", "/meetings/4", { status: 429, headers: { "retry-after": "5" }, body: { code: 429, message: "slow down" } });
     const result = await h.call("get_meeting", { meetingId: "4" });
     expect(result.isError).toBe(true);

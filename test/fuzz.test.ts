@@ -51,28 +51,33 @@ interface Case {
   readonly mutations: ReadonlyArray<readonly [number, Hostile]>;
   /** Keys the schema does not have, `__proto__` among them, set as own properties. */
   readonly extras: ReadonlyArray<readonly [string, Hostile]>;
-  /** Send no arguments object at all, or an empty one. */
+  /** A hostile value for one path parameter (the n-th of the template), the rest left valid. */
+  readonly path?: readonly [number, Hostile];
+  /** Send no arguments object at all. */
   readonly bare: boolean;
 }
 
 const caseArb = (tools: number): fc.Arbitrary<Case> =>
   fc.record({
     tool: fc.nat({ max: tools - 1 }),
-    mutations: fc.array(fc.tuple(fc.nat(), hostileValue), { maxLength: 4 }),
+    mutations: fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 3, arbitrary: fc.array(fc.tuple(fc.nat(), hostileValue), { minLength: 1, maxLength: 3 }) }),
+    path: fc.option(fc.tuple(fc.nat(), hostileString), { nil: undefined, freq: 2 }),
     extras: fc.array(fc.tuple(fc.constantFrom("__proto__", "constructor", "prototype", "extra_field", "x\r\ny", "all_pages", "fields", "max_items"), hostileValue), { maxLength: 2 }),
     bare: fc.boolean(),
-  }).map((c) => ({ ...c, bare: c.bare && c.mutations.length === 0 && c.extras.length === 0 }));
+  }).map((c) => ({ ...c, bare: c.bare && c.mutations.length === 0 && c.extras.length === 0 && Math.abs(c.tool % 5) === 0 }));
 
 function materialize(h: Hostile): unknown {
   return "huge" in h ? "9".repeat(h.huge) : h.value;
 }
 
-function argumentsFor(tool: Tool, c: Case): Record<string, unknown> | undefined {
-  if (c.bare) return undefined;
+function argumentsFor(tool: Tool, c: Case, template: string): Record<string, unknown> | undefined {
+  if (c.bare && !c.path) return undefined;
   const schema = tool.inputSchema as Record<string, unknown>;
   const args = minimalObject(schema);
   const keys = Object.keys((schema.properties ?? {}) as object);
   for (const [n, v] of c.mutations) if (keys.length) args[keys[n % keys.length]!] = materialize(v);
+  const params = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+  if (c.path && params.length) args[params[c.path[0] % params.length]!] = materialize(c.path[1]);
   for (const [k, v] of c.extras) Object.defineProperty(args, k, { value: materialize(v), enumerable: true, configurable: true, writable: true });
   return args;
 }
@@ -188,7 +193,7 @@ describe("fuzz: every tool, hostile arguments, a misbehaving Zoom", () => {
     let slowest = "";
     for (const c of cases) {
       const tool = tools[c.tool]!;
-      const args = argumentsFor(tool, c);
+      const args = argumentsFor(tool, c, paths.get(tool.name)!.path);
       const before = h.fake.requests.length;
       const started = performance.now();
       try {
