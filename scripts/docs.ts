@@ -17,7 +17,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defaultText } from "../src/cli.js";
 import { GROUPS, parseConfig, SETTING_KEYS, SETTINGS, type Setting } from "../src/config.js";
+import { MAX_FILE_BYTES } from "../src/http/answer.js";
 import { defaultRetryPolicy } from "../src/http/policy.js";
+import { MAX_PATH_PARAM_CHARS } from "../src/http/url.js";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const README = join(ROOT, "README.md");
@@ -193,7 +195,12 @@ export function renderLimits(): string {
     `| largest backoff step | ${seconds(policy.maxDelayMs)} | fixed |`,
     `| longest \`Retry-After\` waited out (longer: the call fails and says when to retry) | ${seconds(policy.maxRetryAfterMs)} | fixed |`,
     `| total waiting per call (the rate governor's queue, 429 retries, backoffs) | ${seconds(policy.maxTotalWaitMs)} | \`${SETTINGS.rateLimitWaitMs.env}\` |`,
-    `| timeout of one attempt | ${seconds(parseConfig({}).timeoutMs)} | \`${SETTINGS.timeoutMs.env}\` |`,
+    `| timeout of one attempt, answer body included | ${seconds(parseConfig({}).timeoutMs)} | \`${SETTINGS.timeoutMs.env}\` |`,
+    `| deadline of one call: every attempt, body and wait (ends the call, saying whether a request reached Zoom) | ${seconds(parseConfig({}).callTimeoutMs)} | \`${SETTINGS.callTimeoutMs.env}\` |`,
+    `| largest answer body read from Zoom | ${parseConfig({}).maxResponseBytes / 1024 / 1024} MiB | \`${SETTINGS.maxResponseBytes.env}\` |`,
+    `| largest file passed back as a resource | ${MAX_FILE_BYTES / 1024 / 1024} MiB | fixed |`,
+    `| longest path parameter (refused before sending) | ${MAX_PATH_PARAM_CHARS} characters | fixed |`,
+    `| largest incoming message on stdio (larger: a JSON-RPC error, the session goes on) | ${parseConfig({}).maxMessageBytes / 1024 / 1024} MiB | \`${SETTINGS.maxMessageBytes.env}\` |`,
     `| server errors retried (GET, PUT, DELETE only) | ${[...policy.retryableStatuses].join(", ")} | fixed |`,
     ...(["maxSessions", "maxSessionsPerClient", "sessionIdleMs"] as const).map((key) => {
       const row: Setting = SETTINGS[key];

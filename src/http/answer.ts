@@ -25,6 +25,9 @@ export type Read =
   | { readonly kind: "text"; readonly text: string }
   | { readonly kind: "bad"; readonly message: string };
 
+/** Largest file passed back through MCP: its base64 must fit the 10 MiB a stdio message may carry. */
+export const MAX_FILE_BYTES = 6 * 1024 * 1024;
+
 /** Deeper than this, JSON cannot be shaped or sent back safely (serialisers recurse). Zoom's answers stay below 20. */
 export const MAX_JSON_DEPTH = 256;
 

@@ -5,6 +5,7 @@
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { SendOptions, ZoomClient, ZoomFailure, ZoomFile, ZoomRequest, ZoomSuccess } from "../http/client.js";
+import { MAX_FILE_BYTES } from "../http/answer.js";
 import { UnsafePathError } from "../http/url.js";
 import type { Logger } from "../logger.js";
 import { notice } from "../transports/calls.js";
@@ -113,8 +114,6 @@ async function execute(tool: ToolSpec, rawArgs: unknown, ctx: ExecuteContext): P
 /** What a tool result says when the sandbox answered with a generated example instead of its state. */
 export const SANDBOX_EXAMPLE_NOTE = "sandbox: example response, no state kept";
 
-/** Largest file passed back through MCP: its base64 must fit the 10 MiB a stdio message may carry. */
-export const MAX_FILE_BYTES = 6 * 1024 * 1024;
 
 /** A non-JSON answer (a PDF invoice, a ZIP) as an embedded resource with its MIME type; text files are capped like JSON. */
 function fileResult(tool: ToolSpec, path: string, file: ZoomFile, maxChars: number): CallToolResult {
