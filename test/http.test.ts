@@ -37,6 +37,9 @@ describe("rate limits and retries", () => {
   });
 
   it("uses jittered exponential backoff when a 429 has no Retry-After, until the 60 s wait budget runs out", async () => {
+    // The call's deadline (ZOOM_CALL_TIMEOUT_MS, 55 s) would end the waits first; lift it to see the budget alone.
+    await h.close();
+    h = await startHarness({ config: { callTimeoutMs: "120000" } });
     h.fake.on("GET", "/meetings/5", QPS_429());
     const result = await h.call("get_meeting", { meetingId: "5" });
     expect(result.isError).toBe(true);
