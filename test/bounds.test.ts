@@ -194,8 +194,8 @@ describe("finding 9 and issue 8 §6: results by content type", () => {
     h.fake.on("GET", "/api/download/billing/invoices/inv-2", { raw: (res) => res.writeHead(200, { "content-type": "text/csv", "content-disposition": "attachment" }).end("a,b\n".repeat(5000)) });
     const result = await h.call("get_api_download_billing_invoice", { invoiceId: "inv-2" });
     const resource = result.content.find((c) => c.type === "resource") as Extract<CallToolResult["content"][number], { type: "resource" }>;
-    expect((resource.resource as { text: string }).text).toHaveLength(4000);
-    expect(textOf(result)).toContain("kept the first 4000 of 20000 characters");
+    expect((resource.resource as { text: string }).text).toHaveLength(3800);
+    expect(textOf(result)).toContain("kept the first 3800 of 20000 characters");
   });
 
   it("gzip answers are decoded; bad gzip is an error", async () => {
