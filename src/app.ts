@@ -1,7 +1,7 @@
 /** Wiring: from a validated Config to the pieces a transport serves. No transport or process handling here. */
 import { createTokenProvider } from "./auth/index.js";
 import { StaticTokenProvider } from "./auth/static-token.js";
-import { DEFAULT_API_BASE_URL, sourceOf, type Config } from "./config.js";
+import { credentialMode, DEFAULT_API_BASE_URL, sourceOf, type Config } from "./config.js";
 import { createHash } from "node:crypto";
 import { abortableSleep, ZoomClient } from "./http/client.js";
 import { Governor } from "./http/governor.js";
@@ -14,6 +14,7 @@ import type { Catalog } from "./catalog/load.js";
 import type { Sandbox } from "./sandbox/index.js";
 import type { ToolSpec } from "./tools/define.js";
 import type { MetaTool } from "./tools/discovery.js";
+import { ScopeGate } from "./tools/scopes.js";
 import { DISCOVERY_TOOLS, selectTools, type Served } from "./tools/select.js";
 import type { FileAccess } from "./tools/files.js";
 import type { AccessToken, TokenProvider } from "./auth/index.js";
@@ -60,9 +61,14 @@ export function fileAccessFor(config: Config): FileAccess {
 /** Tells the user of the current call when a new Zoom token was obtained (never the token). */
 class NoticingTokenProvider implements TokenProvider {
   private last: string | undefined;
-  constructor(private readonly inner: TokenProvider, private readonly what: string) {}
+  constructor(
+    private readonly inner: TokenProvider,
+    private readonly what: string,
+    private readonly gate?: ScopeGate,
+  ) {}
   async getToken(signal?: AbortSignal): Promise<AccessToken> {
     const token = await this.inner.getToken(signal);
+    if (token.scopes) this.gate?.learn(token.scopes);
     if (token.accessToken !== this.last) {
       if (this.last !== undefined) notice("info", `Obtained a fresh Zoom access token (${this.what}).`);
       else notice("debug", `Obtained a Zoom access token (${this.what}).`);
@@ -84,11 +90,13 @@ class NoticingTokenProvider implements TokenProvider {
  */
 export async function createApp(config: Config, catalog: Catalog, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
   const served = selectTools(catalog.tools, config);
+  // Tools the token's granted scopes cannot call are hidden once a Server-to-Server token tells them.
+  const gate = new ScopeGate(config.showAllTools);
   // Discovery (and its search library) is imported only when a discovery tool is served; narrowing
   // a session's tools can only take tools away, so no session needs it otherwise.
   const discovery = served.discovery.length ? await import("./tools/discovery.js") : undefined;
   const meta = discovery
-    ? discovery.discoveryTools({ callable: served.callable, served: new Set(served.tools.map((t) => t.name)), readOnly: config.readOnly }).filter((m) => served.discovery.includes(m.name))
+    ? discovery.discoveryTools({ callable: served.callable, served: new Set(served.tools.map((t) => t.name)), readOnly: config.readOnly, gate }).filter((m) => served.discovery.includes(m.name))
     : [];
   // In sandbox mode the simulated Zoom is the HTTP core's fetch: no credentials, nothing leaves the process.
   const sandboxModule = config.sandbox ? await import("./sandbox/index.js") : undefined;
@@ -129,11 +137,12 @@ export async function createApp(config: Config, catalog: Catalog, logger: Logger
         now: overrides.now ?? Date.now,
         sleep: overrides.sleep ?? abortableSleep,
       });
+  const auth: TokenProvider = sandboxModule
+    ? new StaticTokenProvider(sandboxModule.SANDBOX_TOKEN)
+    : new NoticingTokenProvider(createTokenProvider(config, logger, fetchImpl, redis, overrides.now), "Server-to-Server OAuth", gate);
   const client = new ZoomClient({
     ...(governor ? { governor } : {}),
-    auth: sandboxModule
-      ? new StaticTokenProvider(sandboxModule.SANDBOX_TOKEN)
-      : new NoticingTokenProvider(createTokenProvider(config, logger, fetchImpl, redis, overrides.now), "Server-to-Server OAuth"),
+    auth,
     ...(sandboxModule ? { apiBaseUrl: sandboxModule.SANDBOX_API_BASE_URL } : config.apiBaseUrl ? { apiBaseUrl: config.apiBaseUrl } : {}),
     defaultApiBaseUrl: DEFAULT_API_BASE_URL,
     timeoutMs: config.timeoutMs,
@@ -146,7 +155,9 @@ export async function createApp(config: Config, catalog: Catalog, logger: Logger
     ...(overrides.now ? { now: overrides.now } : {}),
   });
   const calls = new CallTracker();
-  const deps: ServerDeps = { client, logger, calls, files: fileAccessFor(config), sandbox: !!sandbox };
+  // With Server-to-Server OAuth the first session fetches the token right away, so the granted scopes decide the listing early.
+  const learnScopes = !sandbox && credentialMode(config) === "s2s" ? () => auth.getToken().then(() => undefined, () => undefined) : undefined;
+  const deps: ServerDeps = { client, logger, calls, files: fileAccessFor(config), sandbox: !!sandbox, gate, ...(learnScopes ? { learnScopes } : {}) };
   const optionsFor = (tools: ToolSpec[], metaTools: MetaTool[], compact: Served["compact"]) => ({
     tools,
     compact,
@@ -165,7 +176,7 @@ export async function createApp(config: Config, catalog: Catalog, logger: Logger
       const result: Served = limits.reduce((acc, l) => narrow(acc, l), served as Served);
       const readOnly = config.readOnly || limits.some((l) => l.readOnly);
       const metaTools = discovery
-        ? discovery.discoveryTools({ callable: result.callable, served: new Set(result.tools.map((t) => t.name)), readOnly }).filter((m) => result.discovery.includes(m.name))
+        ? discovery.discoveryTools({ callable: result.callable, served: new Set(result.tools.map((t) => t.name)), readOnly, gate }).filter((m) => result.discovery.includes(m.name))
         : [];
       found = optionsFor(result.tools, metaTools, result.compact);
       if (narrowed.size >= 256) narrowed.delete(narrowed.keys().next().value!);

@@ -157,6 +157,13 @@ export const SETTINGS = {
   tools: setting({ group: "tools", flag: "tools", arg: "n1,n2", env: "ZOOM_TOOLS", doc: "add single tools", schema: list }),
   excludeTools: setting({ group: "tools", flag: "exclude-tools", arg: "n1,n2", env: "ZOOM_EXCLUDE_TOOLS", doc: "remove single tools (endpoint or discovery tools)", schema: list }),
   readOnly: setting({ group: "tools", flag: "read-only", env: "ZOOM_READ_ONLY", doc: "serve only read-only tools", schema: flag }),
+  showAllTools: setting({
+    group: "tools",
+    flag: "show-all-tools",
+    env: "ZOOM_SHOW_ALL_TOOLS",
+    doc: "keep the tools the token's granted scopes cannot call (by default they are hidden once the scopes are known)",
+    schema: flag,
+  }),
   maxResultTokens: setting({
     group: "results",
     env: "ZOOM_MCP_MAX_RESULT_TOKENS",

@@ -12,6 +12,7 @@ import type { ZoomClient } from "./http/client.js";
 import type { Logger } from "./logger.js";
 import { advertisedSchema } from "./catalog/advertise.js";
 import { compactDescription, compactSchema } from "./tools/compact.js";
+import { scopeAdvice, type ScopeGate } from "./tools/scopes.js";
 import { annotationsFor, toolsByName, type JsonSchema, type ToolSpec } from "./tools/define.js";
 import { LOG_LEVELS, stoppedMessage, type CallTracker, type LogLevel, type NoticeSink } from "./transports/calls.js";
 import type { FileAccess } from "./tools/files.js";
@@ -32,6 +33,10 @@ export interface ServerDeps {
   readonly files?: FileAccess;
   /** Tell each session once that it talks to the sandbox. */
   readonly sandbox?: boolean;
+  /** Hides the tools the token's granted scopes cannot call, once they are known. */
+  readonly gate?: ScopeGate;
+  /** Fetches a token so the granted scopes become known; called when a session starts. */
+  readonly learnScopes?: () => Promise<void>;
 }
 
 /** Until a client sets a level, it gets notices from `info` up. */
@@ -70,7 +75,7 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
   const meta = options.meta ?? [];
   const server = new Server(
     { name: "zoom-mcp", title: "Zoom", version: VERSION },
-    { capabilities: { tools: {}, logging: {} }, instructions: options.instructions ?? instructionsFor({ discovery: meta.length > 0 }) },
+    { capabilities: { tools: { listChanged: true }, logging: {} }, instructions: options.instructions ?? instructionsFor({ discovery: meta.length > 0 }) },
   );
   // logging/setLevel: this server instance serves one session (or one stateless request), so one level.
   let minLevel = LOG_LEVELS.indexOf(DEFAULT_CLIENT_LOG_LEVEL);
@@ -89,11 +94,28 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
     if (!schema) metaSchemas.set(t.name, (schema = toInputJsonSchema(t.input) as JsonSchema));
     return schema;
   };
+  // Once the granted scopes are known (or change), the listing is rebuilt and the client told.
+  const stopWatching = deps.gate?.onChange(() => {
+    listing = undefined;
+    void server.sendToolListChanged().catch(() => undefined);
+  });
+  const previousClose = server.onclose;
+  server.onclose = () => {
+    stopWatching?.();
+    previousClose?.();
+  };
+  if (deps.learnScopes) {
+    const previous = server.oninitialized;
+    server.oninitialized = () => {
+      previous?.();
+      void deps.learnScopes!();
+    };
+  }
 
   server.setRequestHandler(ListToolsRequestSchema, () => {
     listing ??= [
       ...meta.map((t) => ({ name: t.name, title: t.title, description: t.description, inputSchema: advertisedSchema(metaSchema(t)) as Tool["inputSchema"], annotations: t.annotations })),
-      ...options.tools.map((tool) => {
+      ...options.tools.filter((tool) => deps.gate?.visible(tool) ?? true).map((tool) => {
         const fields = options.compact?.get(tool.name);
         const schema = tool.listedSchema ?? advertisedSchema(tool.inputSchema);
         return {
@@ -165,6 +187,7 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
     };
     const name = request.params.name;
     const tool = endpoints.get(name);
+    if (tool && deps.gate && !deps.gate.visible(tool)) return textResult(`${scopeAdvice(tool)} Nothing was sent to Zoom.`, true);
     const metaTool = tool ? undefined : metas.get(name);
     if (tool || metaTool) {
       // Every failure is a result: nothing a caller or Zoom sends may surface as a JSON-RPC internal error.

@@ -43,6 +43,7 @@ interface TokenResponse {
   access_token?: unknown;
   expires_in?: unknown;
   api_url?: unknown;
+  scope?: unknown;
 }
 
 /**
@@ -171,6 +172,7 @@ export class ServerToServerTokenProvider implements TokenProvider {
       expiresAt: started + expiresIn * 1000,
       lifetimeMs: expiresIn * 1000,
       ...(typeof body.api_url === "string" && body.api_url ? { apiUrl: body.api_url } : {}),
+      ...(typeof body.scope === "string" && body.scope.trim() ? { scopes: body.scope.trim().split(/\s+/) } : {}),
     };
     this.cached = token;
     logger.debug({ expiresIn, apiUrl: token.apiUrl }, "fetched a Server-to-Server OAuth token");

@@ -2,6 +2,8 @@
 export interface AccessToken {
   readonly accessToken: string;
   readonly apiUrl?: string;
+  /** The scopes Zoom granted, from the token response's `scope` (Server-to-Server OAuth only). */
+  readonly scopes?: readonly string[];
 }
 
 export interface TokenProvider {

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { annotationsFor, toolsByName, type ToolAnnotations, type ToolSpec } from "./define.js";
 import { executeTool, type ExecuteContext } from "./execute.js";
 import { closest, oneLevel, schemaAt } from "./describe.js";
+import { scopeAdvice, type ScopeGate } from "./scopes.js";
 import { textResult } from "./result.js";
 import { paramNames, purposeOf, ToolSearch } from "./search.js";
 
@@ -28,6 +29,8 @@ export interface DiscoveryOptions {
   /** Names listed directly in tools/list, so search can say which need call_zoom_tool. */
   readonly served: ReadonlySet<string>;
   readonly readOnly: boolean;
+  /** Hides what the token's scopes cannot call, once known. @default nothing hidden */
+  readonly gate?: ScopeGate;
 }
 
 export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
@@ -64,7 +67,10 @@ export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
       }
       const toolset = args.toolset as string | undefined;
       const hits = searchIndex()
-        .search(String(args.query), (args.limit as number | undefined) ?? 10, toolset ? (name) => byName.get(name)!.toolset === toolset : undefined)
+        .search(String(args.query), (args.limit as number | undefined) ?? 10, (name) => {
+          const tool = byName.get(name)!;
+          return (!toolset || tool.toolset === toolset) && (options.gate?.visible(tool) ?? true);
+        })
         .map((hit) => ({ tool: byName.get(hit.name)! }));
       if (!hits.length) return textResult(`No tool matches ${JSON.stringify(args.query)}. Try other words, or a toolset: ${toolsets.join(", ")}.`);
       const rows = hits.map(({ tool }) => ({
@@ -101,6 +107,7 @@ export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
         toolset: tool.toolset,
         endpoint: `${tool.method} ${tool.path}`,
         ...(path ? {} : { description: tool.description, annotations: annotationsFor(tool), scopes: tool.scopes, rateLimit: tool.rateLimit ?? null }),
+        ...(options.gate?.missing(tool) ? { scopesToAdd: scopeAdvice(tool) } : {}),
       };
       const shown = oneLevel(at.schema);
       const nested = JSON.stringify(shown).includes('"keys":[');
@@ -141,6 +148,7 @@ export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
     async run(args, ctx) {
       const tool = byName.get(String(args.name));
       if (!tool) return notFound(String(args.name));
+      if (options.gate && !options.gate.visible(tool)) return textResult(`${scopeAdvice(tool)} Nothing was sent to Zoom.`, true);
       return executeTool(tool, args.arguments ?? {}, ctx);
     },
   };

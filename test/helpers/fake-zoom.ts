@@ -55,7 +55,7 @@ export class FakeZoom {
   /** What the token endpoint answers; a function may fail on purpose. */
   tokenResponder: (req: RecordedRequest) => FakeResponse = () => ({
     status: 200,
-    body: { access_token: `token-${++this.tokenCounter}`, token_type: "bearer", expires_in: 3599, scope: "meeting:write:admin" },
+    body: { access_token: `token-${++this.tokenCounter}`, token_type: "bearer", expires_in: 3599 },
   });
 
   constructor(private readonly options: FakeZoomOptions = {}) {}
