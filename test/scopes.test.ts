@@ -47,20 +47,20 @@ describe("scope-based hiding", () => {
     await listChanged;
     expect(fake.tokenRequests).toHaveLength(1);
     const listed = await names();
-    expect(listed).toEqual(expect.arrayContaining(["get_meeting", "list_user_meetings", "list_users", "search_zoom_tools", "call_zoom_tool"]));
-    expect(listed).not.toContain("list_user_webinars");
-    expect(listed).not.toContain("create_user_meeting");
+    expect(listed).toEqual(expect.arrayContaining(["get_meeting", "list_meetings", "list_users", "search_zoom_tools", "call_zoom_tool"]));
+    expect(listed).not.toContain("list_webinars");
+    expect(listed).not.toContain("create_meeting");
 
     const found = JSON.parse(textOf(await call("search_zoom_tools", { query: "list webinars" }))) as { matches: { name: string }[] };
-    expect(found.matches.map((m) => m.name)).not.toContain("list_user_webinars");
+    expect(found.matches.map((m) => m.name)).not.toContain("list_webinars");
 
-    const described = JSON.parse(textOf(await call("describe_zoom_tool", { name: "list_user_webinars" }))) as { scopesToAdd: string };
+    const described = JSON.parse(textOf(await call("describe_zoom_tool", { name: "list_webinars" }))) as { scopesToAdd: string };
     expect(described.scopesToAdd).toMatch(/Add one of these to the Zoom app.*webinar:read:list_webinars:admin/);
 
     fake.reset();
-    for (const refused of [await call("list_user_webinars", { userId: "me" }), await call("call_zoom_tool", { name: "list_user_webinars", arguments: { userId: "me" } })]) {
+    for (const refused of [await call("list_webinars", { userId: "me" }), await call("call_zoom_tool", { name: "list_webinars", arguments: { userId: "me" } })]) {
       expect(refused.isError).toBe(true);
-      expect(textOf(refused)).toMatch(/none of the scopes list_user_webinars needs.*webinar:read:list_webinars:admin.*Nothing was sent/);
+      expect(textOf(refused)).toMatch(/none of the scopes list_webinars needs.*webinar:read:list_webinars:admin.*Nothing was sent/);
     }
     expect(fake.requests).toHaveLength(0);
   });
@@ -69,8 +69,8 @@ describe("scope-based hiding", () => {
     const { fake } = await start(GRANTED, { showAllTools: "1" });
     await call("get_meeting", { meetingId: "1" });
     expect(fake.tokenRequests.length).toBeGreaterThanOrEqual(1);
-    expect(await names()).toEqual(expect.arrayContaining(["list_user_webinars", "create_user_meeting"]));
-    const described = JSON.parse(textOf(await call("describe_zoom_tool", { name: "list_user_webinars" }))) as { scopesToAdd?: string };
+    expect(await names()).toEqual(expect.arrayContaining(["list_webinars", "create_meeting"]));
+    const described = JSON.parse(textOf(await call("describe_zoom_tool", { name: "list_webinars" }))) as { scopesToAdd?: string };
     expect(described.scopesToAdd).toMatch(/webinar:read:admin/);
   });
 
@@ -81,6 +81,6 @@ describe("scope-based hiding", () => {
     const { fake } = await start(scope, {}, credentials);
     await call("get_meeting", { meetingId: "1" });
     expect(fake.requests.length).toBe(1);
-    expect(await names()).toEqual(expect.arrayContaining(["list_user_webinars", "create_user_meeting"]));
+    expect(await names()).toEqual(expect.arrayContaining(["list_webinars", "create_meeting"]));
   });
 });
