@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { advertisedSchema } from "../src/catalog/advertise.js";
-import { PATTERNS } from "../src/catalog/patterns.js";
+import { DEFAULT_LIMITS, PATTERNS } from "../src/catalog/patterns.js";
 import { withControls } from "../src/tools/controls.js";
 import type { CatalogEntry } from "../src/catalog/load.js";
 import type { FieldPlacement, JsonSchema } from "../src/tools/define.js";
@@ -33,7 +33,7 @@ const HAND_WRITTEN = /\.ts$/;
 
 interface Overrides {
   readonly optional: Record<string, { fields: string[]; reason: string }>;
-  readonly relaxedEnums: Record<string, { reason: string }>;
+  readonly relaxedEnums: Record<string, { reason: string; pattern?: string }>;
 }
 const OVERRIDES = JSON.parse(readFileSync(join(ROOT, "scripts", "overrides.json"), "utf8")) as Overrides;
 
@@ -106,7 +106,7 @@ export function generate(draft = false): { files: Emitted[]; problems: string[];
       responses,
     }),
   });
-  files.push({ file: "SPEC-QUIRKS.md", source: emitQuirks(reader.quirks) });
+  files.push({ file: "SPEC-QUIRKS.md", source: emitQuirks(reader.quirks, entries, problems) });
   return { files, problems, entries };
 }
 
@@ -214,11 +214,16 @@ function catalogEntry(
   return { ...spec, inputSchema, listedSchema: advertisedSchema(inputSchema) };
 }
 
-/** A path parameter: Zoom's int64 IDs take a number or a digit string; any other one is one safe segment. */
+/** A path parameter: Zoom's int64 IDs take a number or a digit string; any other one is one safe segment, or one of the spec's values. */
 function pathParamSchema(node: Node, name: string): JsonSchema {
-  if (node.kind === "integer") return { anyOf: [{ type: "integer", minimum: 0 }, { type: "string", pattern: PATTERNS.digits.pattern }] };
+  if (node.kind === "integer") {
+    if (node.enum?.length) return { anyOf: [{ type: "integer", enum: node.enum }, { type: "string", enum: node.enum.map(String) }] };
+    return { anyOf: [{ type: "integer", minimum: 0 }, { type: "string", pattern: PATTERNS.digits.pattern }] };
+  }
+  if (node.kind === "string" && node.enum?.length) return { type: "string", enum: node.enum };
   if (MEETING_ID.test(name)) return meetingIdSchema();
-  return { type: "string", minLength: 1, pattern: PATTERNS.pathId.pattern };
+  const own = node.kind === "string" ? node : undefined;
+  return clean({ type: "string", minLength: Math.max(1, own?.minLength ?? 1), maxLength: own?.maxLength, pattern: PATTERNS.pathId.pattern });
 }
 
 /**
@@ -246,24 +251,35 @@ function schemaOf(node: Node, ctx: SchemaContext): JsonSchema {
   switch (node.kind) {
     case "string": {
       if (node.enum?.length && !relaxed) return clean({ type: "string", enum: node.enum, default: defaultOf(node.default) });
-      const format = node.format === "email" || node.format === "uri" ? node.format : undefined;
-      return clean({ type: "string", format, minLength: node.minLength, maxLength: node.maxLength, default: defaultOf(node.default) });
+      const pattern = relaxed ? (OVERRIDES.relaxedEnums[ctx.path]!.pattern ?? node.pattern) : node.pattern;
+      return clean({
+        type: "string",
+        format: node.format,
+        pattern,
+        minLength: node.minLength,
+        maxLength: node.maxLength,
+        default: defaultOf(node.default),
+      });
     }
     case "date":
-      return { type: "string", pattern: PATTERNS.date.pattern };
+      // The pattern gives the shape to clients that ignore formats; validation checks the calendar.
+      return { type: "string", format: "date", pattern: PATTERNS.date.pattern };
     case "integer":
     case "number": {
       if (node.enum?.some((v) => !Number.isSafeInteger(v) && Number.isInteger(v))) {
-        ctx.quirk(`${ctx.path}: integer enum values beyond 2^53 (${node.enum.filter((v) => !Number.isSafeInteger(v)).join(", ")})`, "The values were rounded in the spec; the field takes any integer, or a string of digits for exact large values.");
-        return clean({ anyOf: [{ type: "integer" }, { type: "string", pattern: PATTERNS.signedDigits.pattern }], default: defaultOf(node.default) });
+        const big = node.enum.filter((v) => !Number.isSafeInteger(v));
+        ctx.quirk(
+          `${ctx.path}: integer enum values beyond 2^53 (${big.join(", ")})`,
+          `Each is a power of two (${big.map((v) => `2^${Math.log2(v)}`).join(", ")}) printed rounded in the spec. A JSON number holds a power of two exactly, so the enum keeps the spec's values and the field travels as a JSON number: the bytes sent are JavaScript's shortest form of that double (e.g. 72057594037927940 for 2^56), which a reader parsing doubles gets back exactly. A reader parsing int64 from those digits would get the spec's rounded figure; that is the spec's own literal, so we send what the spec writes.`,
+        );
       }
       if (node.enum?.length && !relaxed) return clean({ type: node.kind, enum: node.enum, default: defaultOf(node.default) });
-      return clean({ type: node.kind, minimum: node.minimum, maximum: node.maximum, default: defaultOf(node.default) });
+      return clean({ type: node.kind, minimum: node.minimum, maximum: node.maximum, exclusiveMinimum: node.exclusiveMinimum, exclusiveMaximum: node.exclusiveMaximum, default: defaultOf(node.default) });
     }
     case "boolean":
       return clean({ type: "boolean", default: defaultOf(node.default) });
     case "array":
-      return clean({ type: "array", items: schemaOf(node.items, { ...ctx, path: `${ctx.path}[]` }), minItems: node.minItems, maxItems: node.maxItems });
+      return clean({ type: "array", items: schemaOf(node.items, { ...ctx, path: `${ctx.path}[]` }), minItems: node.minItems, maxItems: node.maxItems, uniqueItems: node.uniqueItems });
     case "object": {
       const properties: Record<string, JsonSchema> = {};
       const required: string[] = [];
@@ -290,7 +306,29 @@ function clean(schema: Record<string, unknown>): JsonSchema {
   return Object.fromEntries(Object.entries(schema).filter(([, v]) => v !== undefined));
 }
 
-function emitQuirks(quirks: SpecReader["quirks"]): string {
+interface ConformanceException {
+  readonly source: string;
+  readonly fill: ("required" | "every")[];
+  readonly correction: string;
+  readonly field?: string;
+  readonly reason: string;
+}
+
+/** The conformance test's named exceptions (scripts/conformance-exceptions.json), each a spec defect or one of our overrides. */
+function conformanceExceptions(): Record<string, ConformanceException> {
+  return (JSON.parse(readFileSync(join(ROOT, "scripts", "conformance-exceptions.json"), "utf8")) as { exceptions: Record<string, ConformanceException> }).exceptions;
+}
+
+const FILLS = { required: "required fields", every: "every field" } as const;
+
+function emitQuirks(quirks: SpecReader["quirks"], entries: readonly CatalogEntry[], problems: string[]): string {
+  const exceptions = Object.entries(conformanceExceptions());
+  for (const [tool, e] of exceptions) {
+    const entry = entries.find((x) => x.name === tool);
+    if (!entry) problems.push(`conformance exception for an unknown tool: ${tool}`);
+    else if (entry.source !== e.source) problems.push(`conformance exception ${tool}: source ${e.source} is not the tool's (${entry.source})`);
+  }
+  const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
   return [
     `<!-- Generated by ${GENERATOR}. Do not edit. -->`,
     "# Spec quirks and how the generator handles them",
@@ -301,6 +339,21 @@ function emitQuirks(quirks: SpecReader["quirks"]): string {
     "| where | quirk | handling |",
     "|---|---|---|",
     ...quirks.map((q) => `| ${q.where} | ${q.quirk} | ${q.handling} |`),
+    "",
+    "## Default length limits",
+    "",
+    `Where the spec gives a string no \`maxLength\`, validation (src/tools/validate.ts) applies one so that no input can make a request arbitrarily large: ${DEFAULT_LIMITS.id} characters for path parameters, IDs and query values, ${DEFAULT_LIMITS.text} for free text in a body. The spec's own limits always win, and enums, formats and dates carry their own bounds.`,
+    "",
+    "## Spec-conformance exceptions",
+    "",
+    "test/spec-conformance.test.ts sends sample arguments for every tool (once with the required fields only, once with",
+    "every field) and validates the request against the spec operation the tool came from. These tools' requests fail as",
+    "the spec is written because of a defect in the spec (or one of our documented overrides). Each names the correction",
+    "the test applies to that one operation; the request must pass once it is applied. Data: scripts/conformance-exceptions.json.",
+    "",
+    "| tool | operation | fails with | correction | reason |",
+    "|---|---|---|---|---|",
+    ...exceptions.map(([tool, e]) => `| \`${tool}\` | ${e.source} | ${e.fill.map((f) => FILLS[f]).join(", ")} | ${e.correction}${e.field ? ` (${e.field})` : ""} | ${cell(e.reason)} |`),
     "",
   ].join("\n");
 }

@@ -9,6 +9,9 @@ import { singular } from "./naming.js";
 
 export type Json = Record<string, any>;
 
+/** String formats the catalog carries (validated on our side; the advertised schema keeps only date-time). */
+export const CARRIED_FORMATS = new Set(["email", "uri", "date-time", "time"]);
+
 export const LEGACY_FILE = "zoom-api-v2-2021-08.oas2.json";
 
 export interface CatalogEntry {
@@ -21,11 +24,11 @@ export interface CatalogEntry {
 
 /** A normalised schema node: what the zod emitter understands. */
 export type Node =
-  | { kind: "string"; enum?: string[]; minLength?: number; maxLength?: number; format?: string; default?: unknown }
-  | { kind: "integer" | "number"; enum?: number[]; minimum?: number; maximum?: number; default?: unknown }
+  | { kind: "string"; enum?: string[]; minLength?: number; maxLength?: number; format?: string; pattern?: string; default?: unknown }
+  | { kind: "integer" | "number"; enum?: number[]; minimum?: number; maximum?: number; exclusiveMinimum?: number; exclusiveMaximum?: number; default?: unknown }
   | { kind: "boolean"; default?: unknown }
   | { kind: "date" }
-  | { kind: "array"; items: Node; minItems?: number; maxItems?: number }
+  | { kind: "array"; items: Node; minItems?: number; maxItems?: number; uniqueItems?: boolean }
   | { kind: "object"; properties: Record<string, Prop> }
   | { kind: "record" }
   | { kind: "union"; variants: Node[] }
@@ -236,13 +239,25 @@ export class SpecReader {
         enum: Array.isArray(schema.enum) ? schema.enum.map(String) : undefined,
         minLength: schema.minLength,
         maxLength: schema.maxLength,
-        format: ["email", "uri", "date-time"].includes(schema.format) ? schema.format : undefined,
+        format: CARRIED_FORMATS.has(schema.format) ? schema.format : undefined,
+        pattern: typeof schema.pattern === "string" ? schema.pattern : undefined,
         default: schema.default,
       });
     }
     if (type === "integer" || type === "number") {
       const values = Array.isArray(schema.enum) ? schema.enum.map(Number).filter((n: number) => !Number.isNaN(n)) : undefined;
-      return clean({ kind: type, enum: values?.length ? values : undefined, minimum: schema.minimum, maximum: schema.maximum, default: schema.default });
+      // OpenAPI 3.0 writes exclusive bounds as booleans next to minimum/maximum.
+      const exclusiveMinimum = typeof schema.exclusiveMinimum === "number" ? schema.exclusiveMinimum : schema.exclusiveMinimum === true ? schema.minimum : undefined;
+      const exclusiveMaximum = typeof schema.exclusiveMaximum === "number" ? schema.exclusiveMaximum : schema.exclusiveMaximum === true ? schema.maximum : undefined;
+      return clean({
+        kind: type,
+        enum: values?.length ? values : undefined,
+        minimum: exclusiveMinimum === undefined ? schema.minimum : undefined,
+        maximum: exclusiveMaximum === undefined ? schema.maximum : undefined,
+        exclusiveMinimum,
+        exclusiveMaximum,
+        default: schema.default,
+      });
     }
     if (type === "boolean") return clean({ kind: "boolean", default: schema.default });
     if (type === "array") {
@@ -256,7 +271,12 @@ export class SpecReader {
         this.quirk(where, "array bounded with `maximum` instead of `maxItems`", "Read as `maxItems`.");
         maxItems = schema.maximum;
       }
-      return clean({ kind: "array", items: this.node(items, where, specText, legacy, depth + 1), minItems: schema.minItems, maxItems });
+      let itemSchema = items as Json;
+      if (Array.isArray(schema.enum) && !Array.isArray(items.enum) && ["string", "integer", "number"].includes(items.type)) {
+        this.quirk(where, "array with `enum` on the array instead of on its `items`", "Read as an enum of the items: no array can equal a scalar.");
+        itemSchema = { ...items, enum: schema.enum };
+      }
+      return clean({ kind: "array", items: this.node(itemSchema, where, specText, legacy, depth + 1), minItems: schema.minItems, maxItems, uniqueItems: schema.uniqueItems === true ? true : undefined });
     }
     if (type === "object" || schema.properties) {
       if (!schema.properties || Object.keys(schema.properties).length === 0) return { kind: "record" };

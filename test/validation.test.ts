@@ -26,6 +26,14 @@ describe("invalid arguments", () => {
     ["a nested unknown field", "update_meeting", { meetingId: "1", settings: { waiting_rooom: true } }, /settings: unknown field\(s\) "waiting_rooom"/],
     ["a malformed page_url", "update_meeting_livestream", { ...OK, page_url: "not a url" }, /page_url: Invalid URL/],
     ["a page size out of range", "list_meetings", { userId: "me", page_size: 301 }, /page_size: Too big/],
+    ["a date that is not on the calendar", "list_report_users", { from: "2026-02-30", to: "2026-03-01" }, /from: must be a real calendar date in yyyy-MM-dd form/],
+    ["a month 13", "list_report_users", { from: "2026-03-01", to: "2026-13-45" }, /to: must be a real calendar date/],
+    ["a date-time that is not on the calendar", "create_meeting", { userId: "me", start_time: "2026-04-31T10:00:00Z" }, /start_time: must be a real date and time/],
+    ["a date-time at hour 25", "create_meeting", { userId: "me", start_time: "2026-04-01T25:00:00" }, /start_time: must be a real date and time/],
+    ["a path value outside the spec's enum", "get_user_tsp", { userId: "me", tspId: "3" }, /tspId: must be one of "1", "2"/],
+    ["a value that breaks the spec's pattern", "create_phone_device", { display_name: "Desk", type: "yealink", mac_address: "not-a-mac" }, /mac_address: Invalid string: must match pattern/],
+    ["an array item outside the spec's enum", "update_phone_user_settings", { userId: "u1", settingType: "delegation", delegation: { privileges: [9] } }, /privileges\.0: must be one of 1, 2/],
+    ["a path ID past the default limit of 1 KB", "get_user", { userId: "u".repeat(1025) }, /userId: Too big: expected string to have <=1024 characters/],
   ])("%s gets a clear error and sends nothing", async (_what, tool, args, message) => {
     const result = await h.call(tool, args);
     expect(result.isError).toBe(true);
@@ -34,6 +42,17 @@ describe("invalid arguments", () => {
     expect(text).toMatch(message);
     expect(h.fake.requests).toHaveLength(0);
     expect(h.fake.tokenRequests).toHaveLength(0);
+  });
+
+  it("accepts real dates and times, leap days and local date-times included", async () => {
+    const report = await h.call("list_report_users", { from: "2024-02-29", to: "2024-03-01" });
+    expect(report.isError, textOf(report)).toBeFalsy();
+    expect(h.fake.requests.at(-1)!.query).toMatchObject({ from: "2024-02-29", to: "2024-03-01" });
+    for (const start_time of ["2026-04-01T10:00:00", "2026-04-01T10:00:00Z", "2026-04-01T10:00:00.5+02:00"]) {
+      const created = await h.call("create_meeting", { userId: "me", topic: "t", type: 2, start_time });
+      expect(created.isError, textOf(created)).toBeFalsy();
+      expect(h.fake.requests.at(-1)!.body).toMatchObject({ start_time });
+    }
   });
 
   it("accepts meeting IDs past 10 digits as numbers or strings", async () => {

@@ -25,6 +25,18 @@ export const PATTERNS = {
   date: { pattern: "^\\d{4}-\\d{2}-\\d{2}$", message: "must be a date in yyyy-MM-dd form" },
 } as const satisfies Record<string, NamedPattern>;
 
+/**
+ * Length limits for strings the spec leaves unbounded, so that no input can make a request (or the
+ * messages that echo it) arbitrarily large. Validation applies them; the spec's own limits win, and
+ * the catalog and the advertised schema stay as the spec has them.
+ */
+export const DEFAULT_LIMITS = {
+  /** Path parameters, IDs and query values: Zoom's IDs are at most a few dozen characters. */
+  id: 1024,
+  /** Free text in a body (topics, agendas, messages): well above any text field Zoom documents. */
+  text: 10_000,
+} as const;
+
 const byPattern = new Map<string, string>(Object.values(PATTERNS).map((p) => [p.pattern, p.message]));
 
 /** Our message for a value that does not match `pattern`, when it is one of ours. */

@@ -6,13 +6,72 @@
  */
 import { z } from "zod";
 import { isFreeForm } from "../catalog/advertise.js";
-import { patternMessage } from "../catalog/patterns.js";
+import { DEFAULT_LIMITS, patternMessage } from "../catalog/patterns.js";
 import type { JsonSchema, ToolSpec } from "./define.js";
 import { closest, schemaAt } from "./describe.js";
 
 export type Validation = { readonly ok: true; readonly args: Record<string, unknown> } | { readonly ok: false; readonly error: z.ZodError };
 
 const validators = new WeakMap<object, z.ZodType>();
+
+/**
+ * Formats checked by our own code rather than zod's: real calendar dates and times, and date-times
+ * with or without an offset (Zoom takes a local start_time next to a `timezone`).
+ */
+const OWN_FORMATS = new Set(["date", "date-time", "time"]);
+
+const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
+
+function realDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month);
+}
+
+/** hh:mm, hh:mm:ss or hh:mm:ss.fff, then an optional Z or ±hh:mm offset. */
+function realTime(value: string): boolean {
+  const m = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|z|[+-](\d{2}):(\d{2}))?$/.exec(value);
+  if (!m) return false;
+  const ok = Number(m[1]) <= 23 && Number(m[2]) <= 59 && (m[3] === undefined || Number(m[3]) <= 60);
+  return ok && (m[5] === undefined || (Number(m[5]) <= 23 && Number(m[6]) <= 59));
+}
+
+const FORMAT_CHECKS: Record<string, { check: (value: string) => boolean; message: string }> = {
+  date: { check: realDate, message: "must be a real calendar date in yyyy-MM-dd form, e.g. 2026-03-15" },
+  time: { check: realTime, message: "must be a real time of day, hh:mm or hh:mm:ss, e.g. 09:30" },
+  "date-time": {
+    check: (value) => {
+      const t = value.search(/[Tt ]/);
+      return t === 10 && realDate(value.slice(0, 10)) && /^\d{2}:\d{2}:\d{2}/.test(value.slice(11)) && realTime(value.slice(11));
+    },
+    message: "must be a real date and time, yyyy-MM-ddTHH:mm:ss with an optional Z or offset, e.g. 2026-03-15T10:00:00Z",
+  },
+};
+
+/** Issues for strings that break one of OWN_FORMATS, walking the schema next to the (already valid) value. */
+function formatIssues(schema: unknown, value: unknown, path: PropertyKey[], out: z.core.$ZodIssue[]): void {
+  if (!schema || typeof schema !== "object") return;
+  const node = schema as Record<string, any>;
+  if (typeof value === "string") {
+    const check = typeof node.format === "string" ? FORMAT_CHECKS[node.format] : undefined;
+    if (check && !check.check(value)) out.push({ code: "invalid_format", format: node.format, path, message: check.message, input: value } as z.core.$ZodIssue);
+    if (Array.isArray(node.anyOf)) {
+      const strings = node.anyOf.filter((b: Record<string, any>) => b.type === "string");
+      const fits = strings.some((b: Record<string, any>) => !(typeof b.format === "string" && FORMAT_CHECKS[b.format]) || FORMAT_CHECKS[b.format]!.check(value));
+      if (strings.length && !fits) out.push({ code: "invalid_format", format: strings[0].format, path, message: FORMAT_CHECKS[strings[0].format]!.message, input: value } as z.core.$ZodIssue);
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => formatIssues(node.items, item, [...path, i], out));
+    return;
+  }
+  if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) if (node.properties?.[k]) formatIssues(node.properties[k], v, [...path, k], out);
+    for (const branch of node.anyOf ?? []) if (branch?.type === "object") formatIssues(branch, value, path, out);
+  }
+}
 
 /** Keywords that say nothing about validity. `default` in particular must not be filled in: Zoom applies its own. */
 const ANNOTATIONS = new Set(["description", "default", "title", "examples"]);
@@ -22,15 +81,50 @@ function forValidation(node: unknown, key?: string): unknown {
   if (!node || typeof node !== "object") return node;
   const out: Record<string, unknown> = {};
   // Under `properties` the keys are field names, which may well be called `description` or `default`.
-  for (const [k, v] of Object.entries(node)) if (key === "properties" || !ANNOTATIONS.has(k)) out[k] = forValidation(v, k);
+  for (const [k, v] of Object.entries(node)) {
+    if (key === "properties" || !ANNOTATIONS.has(k)) out[k] = forValidation(v, k);
+  }
+  // Ours to check (formatIssues): zod's date-time wants an offset, and its time a different shape.
+  if (key !== "properties" && typeof out.format === "string" && OWN_FORMATS.has(out.format)) delete out.format;
   return out;
 }
 
+/**
+ * Default length limits (DEFAULT_LIMITS) on strings without a maxLength of their own: IDs, path and
+ * query values get the ID limit, free text in a body the text limit. Enums and dates bound themselves.
+ */
+function withLimits(node: unknown, limit: number, key?: string): unknown {
+  if (Array.isArray(node)) return node.map((n) => withLimits(n, limit));
+  if (!node || typeof node !== "object") return node;
+  const src = node as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(src)) {
+    if (k === "properties" && v && typeof v === "object") {
+      out[k] = Object.fromEntries(Object.entries(v).map(([name, sub]) => [name, withLimits(sub, /(^|_)id$/i.test(name) ? DEFAULT_LIMITS.id : limit)]));
+    } else out[k] = key === "properties" ? v : withLimits(v, limit, k);
+  }
+  if (out.type === "string" && out.maxLength === undefined && out.enum === undefined && out.format !== "date") {
+    out.maxLength = typeof out.minLength === "number" ? Math.max(out.minLength, limit) : limit;
+  }
+  return out;
+}
+
+/** The tool's schema with the default length limits: top-level fields by where they travel. */
+function limited(schema: JsonSchema, tool?: Pick<ToolSpec, "pathParams" | "queryParams">): unknown {
+  const properties = (schema.properties ?? {}) as Record<string, unknown>;
+  const idFields = new Set([...(tool?.pathParams ?? []), ...(tool?.queryParams ?? []).map((q) => q.name)]);
+  return {
+    ...schema,
+    // An upload's inline bytes are bounded by the upload limit where the file is read, not here.
+    properties: Object.fromEntries(Object.entries(properties).map(([name, sub]) => [name, name === "file_base64" ? sub : withLimits(sub, idFields.has(name) || /(^|_)id$/i.test(name) ? DEFAULT_LIMITS.id : DEFAULT_LIMITS.text)])),
+  };
+}
+
 /** The zod validator of a JSON Schema, built once per schema object. */
-export function validatorFor(schema: JsonSchema): z.ZodType {
+export function validatorFor(schema: JsonSchema, tool?: Pick<ToolSpec, "pathParams" | "queryParams">): z.ZodType {
   let validator = validators.get(schema);
   if (!validator) {
-    validator = z.fromJSONSchema(forValidation(schema) as Parameters<typeof z.fromJSONSchema>[0]) as z.ZodType;
+    validator = z.fromJSONSchema(forValidation(limited(schema, tool)) as Parameters<typeof z.fromJSONSchema>[0]) as z.ZodType;
     validators.set(schema, validator);
   }
   return validator;
@@ -97,9 +191,14 @@ export function normalizeArgs(schema: JsonSchema, value: unknown): unknown {
   return value;
 }
 
-export function validateArgs(tool: Pick<ToolSpec, "pathParams" | "inputSchema">, raw: unknown): Validation {
-  const parsed = validatorFor(tool.inputSchema).safeParse(coercePathIds(tool, normalizeArgs(tool.inputSchema, raw ?? {})));
-  if (parsed.success) return { ok: true, args: parsed.data as Record<string, unknown> };
+export function validateArgs(tool: Pick<ToolSpec, "pathParams" | "inputSchema"> & Partial<Pick<ToolSpec, "queryParams">>, raw: unknown): Validation {
+  const parsed = validatorFor(tool.inputSchema, { pathParams: tool.pathParams, queryParams: tool.queryParams ?? [] }).safeParse(coercePathIds(tool, normalizeArgs(tool.inputSchema, raw ?? {})));
+  if (parsed.success) {
+    const issues: z.core.$ZodIssue[] = [];
+    formatIssues(tool.inputSchema, parsed.data, [], issues);
+    if (issues.length) return { ok: false, error: new z.ZodError(issues) };
+    return { ok: true, args: parsed.data as Record<string, unknown> };
+  }
   return { ok: false, error: new z.ZodError(parsed.error.issues.flatMap((issue) => explain(issue, [])).map((issue) => suggest(issue, tool.inputSchema))) };
 }
 

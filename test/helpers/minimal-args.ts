@@ -9,6 +9,9 @@ export function minimalValue(schema: Schema, name: string): unknown {
     case "string": {
       if (schema.format === "email") return "jill@example.com";
       if (schema.format === "uri") return "https://example.com/x";
+      if (schema.format === "date-time") return "2026-01-31T10:00:00Z";
+      if (schema.format === "time") return "09:30";
+      if (schema.pattern === "^([0-9A-Fa-f]{2}[:-]?){5}([0-9A-Fa-f]{2})$") return "00:1a:2b:3c:4d:5e";
       if (schema.pattern === "^\\d{4}-\\d{2}-\\d{2}$") return "2026-01-31";
       if (schema.pattern?.includes("\\d{1,20}")) return "1234567890";
       const base = "x1";
