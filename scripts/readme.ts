@@ -44,10 +44,15 @@ export function renderToolTables(tools: readonly ToolSpec[]): string {
 
 /** README text with fresh tables. */
 export function withFreshTables(readme: string, tools: readonly ToolSpec[] = loadCatalog().tools): string {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${START} ... ${END} markers`);
-  return readme.slice(0, start) + renderToolTables(tools) + readme.slice(end + END.length);
+  return spliceMarked(readme, START, END, renderToolTables(tools));
+}
+
+/** Replaces everything from `start` to `end` (both included) with `rendered`, which carries its own markers. */
+export function spliceMarked(readme: string, start: string, end: string, rendered: string): string {
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`README.md has no ${start} ... ${end} markers`);
+  return readme.slice(0, from) + rendered + readme.slice(to + end.length);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { statefulResources, type StatefulResource } from "../src/sandbox/resources.js";
+import { spliceMarked } from "./readme.js";
 
 export const START = "<!-- sandbox-stateful:start -->";
 export const END = "<!-- sandbox-stateful:end -->";
@@ -39,10 +40,7 @@ export function renderStatefulTable(resources: readonly StatefulResource[]): str
 
 /** README text with a fresh table. */
 export function withFreshStatefulTable(readme: string): string {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${START} ... ${END} markers`);
-  return readme.slice(0, start) + renderStatefulTable(statefulResources) + readme.slice(end + END.length);
+  return spliceMarked(readme, START, END, renderStatefulTable(statefulResources));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
