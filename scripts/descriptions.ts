@@ -7,6 +7,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 interface DescriptionFile {
+  /** An extended toolset's own description (catalog toolsets have theirs in scripts/toolsets.json). */
+  toolset?: string;
   common?: Record<string, string>;
   tools?: Record<string, { description?: string; fields?: Record<string, string> }>;
 }
@@ -28,6 +30,10 @@ export class Descriptions {
       this.files.set(toolset, file);
     }
     return file;
+  }
+
+  toolset(toolset: string): string | undefined {
+    return this.file(toolset).toolset?.trim();
   }
 
   tool(toolset: string, key: string): string | undefined {

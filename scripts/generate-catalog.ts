@@ -20,14 +20,14 @@ import { withControls } from "../src/tools/controls.js";
 import type { CatalogEntry } from "../src/catalog/load.js";
 import type { FieldPlacement, JsonSchema } from "../src/tools/define.js";
 import { Descriptions, SpecProse } from "./descriptions.js";
-import { destructiveFromTitle, RULES, toolName, withoutOwner, withTitleVerb } from "./naming.js";
+import { extendedEntries, type ToolSetKind } from "./extended.js";
+import { destructiveFromTitle, MAX_NAME, RULES, shortened, toolName, withoutOwner, withTitleVerb } from "./naming.js";
 import { SpecReader, type CatalogEntry as SpecEntry, type Node, type Operation, type Prop } from "./spec.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const SHARED = process.env.ZOOM_MCP_SHARED_DIR ?? join(ROOT, "..", "shared");
 export const OUT = join(ROOT, "src", "catalog");
 const GENERATOR = "scripts/generate-catalog.ts";
-const MAX_NAME = 48;
 /** Files in src/catalog that the generator does not own. */
 const HAND_WRITTEN = /\.ts$/;
 
@@ -46,6 +46,7 @@ export function toolsetId(section: string): string {
     .replace(/^_|_$/g, "");
 }
 
+const MASTER_NOTE = "Master account: acts on the sub account given by accountId.";
 const LEGACY_NOTE = "Note: this endpoint is missing from Zoom's current API reference, so Zoom may have retired it.";
 
 export interface Emitted {
@@ -56,39 +57,47 @@ export interface Emitted {
 const json = (value: unknown) => `${JSON.stringify(value, null, 1)}\n`;
 
 /** Generates every file in memory. Lists the problems when descriptions are missing or copied. */
-export function generate(draft = false): { files: Emitted[]; problems: string[]; entries: CatalogEntry[] } {
+export function generate(draft = false): { files: Emitted[]; problems: string[]; entries: CatalogEntry[]; extended: CatalogEntry[] } {
   const reader = new SpecReader(join(SHARED, "zoom-openapi"));
   const descriptions = new Descriptions(join(ROOT, "scripts", "descriptions"));
   reader.scanLegacyFile();
   const problems: string[] = [];
   const names = new Map<string, string>();
   const entries: CatalogEntry[] = [];
+  const extended: (CatalogEntry & { set: ToolSetKind })[] = [];
   const responses: Record<string, { status: number; example?: unknown }> = {};
+  const extendedResponses: Record<string, { status: number; example?: unknown }> = {};
 
-  const ops = reader.catalog().map((entry) => ({ entry, op: reader.operation(entry) }));
-  // A path with an item path right below it (`/tsp` and `/tsp/{tspId}`) is a collection too.
-  const collection = ops.map(({ op }) => op.returnsCollection || ops.some(({ op: o }) => o.path.startsWith(`${op.path}/{`) && !o.path.slice(op.path.length + 1).includes("/")));
-  const firstNames = ops.map(({ op }, i) => toolName(op.method, op.path, collection[i]!));
-  // Step one, from method and path; its clash clause: the longer of two clashing paths keeps its repeated words.
-  const pathNames = ops.map(({ op }, i) => {
-    const clash = ops.some(({ op: other }, j) => j !== i && firstNames[j] === firstNames[i] && other.path.length < op.path.length);
-    return clash ? toolName(op.method, op.path, collection[i]!, false) : firstNames[i]!;
-  });
-  const finalNames = namesThatSayWhatTheyDo(ops.map(({ entry, op }, i) => ({ key: op.key, method: op.method, path: op.path, title: entry.title, name: pathNames[i]! })));
-  for (const [i, { entry, op }] of ops.entries()) {
-    const toolset = toolsetId(entry.section);
-    const name = finalNames[i]!;
+  const ops = reader.catalog().map((entry) => ({ entry, op: reader.operation(entry), toolset: toolsetId(entry.section) }));
+  const named = nameOperations(ops, ops, new Set());
+  const coreToolsets = new Set(ops.map((o) => o.toolset));
+  // The extended set is named after the catalog, so no catalog name changes; catalog names and aliases are taken.
+  const extendedOps = extendedEntries(reader, join(SHARED, "zoom-openapi"), coreToolsets).map((entry) => ({ entry, op: reader.operation(entry), toolset: entry.toolset, ext: entry }));
+  const extendedNamed = nameOperations(extendedOps, [...ops, ...extendedOps], new Set(named.flatMap((n) => [n.name, n.pathName])));
+  const toolsetOfKey = new Map([...ops, ...extendedOps].map((o) => [o.op.key, o.toolset]));
+
+  const all = [...ops.map((o, i) => ({ ...o, ext: undefined, ...named[i]! })), ...extendedOps.map((o, i) => ({ ...o, ...extendedNamed[i]! }))];
+  const finalNames = new Set(all.map((t) => t.name));
+  for (const { entry, op, toolset, ext, name, pathName } of all) {
     if (names.has(name)) problems.push(`name ${name} is used by both ${names.get(name)} and ${op.key}`);
     names.set(name, op.key);
     if (name.length > MAX_NAME) problems.push(`name ${name} is ${name.length} characters (max ${MAX_NAME})`);
-    const aliases = pathNames[i] !== name ? [pathNames[i]!] : [];
-    entries.push(catalogEntry(reader, entry, op, toolset, name, aliases, descriptions, new SpecProse(op.specText), problems, draft));
-    responses[name] = op.response;
+    // The first step's name stays an alias, where a client could send it at all.
+    const aliases = pathName !== name && pathName.length <= MAX_NAME && !finalNames.has(pathName) ? [pathName] : [];
+    const twin = ext?.twin && toolsetOfKey.has(ext.twin) ? { key: ext.twin, toolset: toolsetOfKey.get(ext.twin)! } : undefined;
+    const made = catalogEntry(reader, entry, op, toolset, name, aliases, descriptions, new SpecProse(op.specText), problems, draft, twin);
+    if (ext) {
+      extended.push({ ...made, set: ext.set });
+      extendedResponses[name] = op.response;
+    } else {
+      entries.push(made);
+      responses[name] = op.response;
+    }
   }
-  for (const alias of entries.flatMap((e) => e.aliases ?? [])) {
+  for (const alias of [...entries, ...extended].flatMap((e) => e.aliases ?? [])) {
     if (names.has(alias)) problems.push(`alias ${alias} is also the name of ${names.get(alias)}`);
   }
-  for (const stale of descriptions.unknownTools(new Set(ops.map(({ op }) => op.key)))) {
+  for (const stale of descriptions.unknownTools(new Set(all.map(({ op }) => op.key)))) {
     problems.push(`description for an unknown endpoint: ${stale}`);
   }
 
@@ -106,8 +115,9 @@ export function generate(draft = false): { files: Emitted[]; problems: string[];
       responses,
     }),
   });
-  files.push({ file: "SPEC-QUIRKS.md", source: emitQuirks(reader.quirks, entries, problems) });
-  return { files, problems, entries };
+  files.push({ file: "SPEC-QUIRKS.md", source: emitQuirks(reader.quirks, [...entries, ...extended], problems) });
+  files.push(...extendedFiles(extended, extendedResponses, descriptions, problems, draft));
+  return { files, problems, entries, extended };
 }
 
 function catalogEntry(
@@ -121,11 +131,13 @@ function catalogEntry(
   prose: SpecProse,
   problems: string[],
   draft: boolean,
+  twin?: { readonly key: string; readonly toolset: string },
 ): CatalogEntry {
   const override = OVERRIDES.optional[op.key];
   const quirk = (what: string, handling: string) => reader.quirk(op.key, what, handling);
+  // A master-account operation says what its twin on one's own account says, unless it has words of its own.
   const describe = (path: string, prop?: Prop): string => {
-    let text = descriptions.field(toolset, op.key, path);
+    let text = descriptions.field(toolset, op.key, path) ?? (twin && descriptions.field(twin.toolset, twin.key, path));
     if (!text) {
       if (!draft) problems.push(`${toolset}: ${op.key}: field ${path} has no description`);
       text = `TODO: describe ${path}.`;
@@ -138,6 +150,8 @@ function catalogEntry(
   const ctx: SchemaContext = { path: "", describe, quirk };
 
   let toolDescription = descriptions.tool(toolset, op.key);
+  const twinDescription = twin && descriptions.tool(twin.toolset, twin.key);
+  if (!toolDescription && twinDescription) toolDescription = `${twinDescription}\n${MASTER_NOTE}`;
   if (!toolDescription) {
     if (!draft) problems.push(`${toolset}: ${op.key}: no tool description`);
     toolDescription = `TODO: describe ${entry.title}.`;
@@ -361,7 +375,9 @@ function emitQuirks(quirks: SpecReader["quirks"], entries: readonly CatalogEntry
 /** Generated files now in src/catalog (hand-written modules excluded). */
 export function generatedFilesOnDisk(): string[] {
   if (!existsSync(OUT)) return [];
-  return readdirSync(OUT).filter((f) => !HAND_WRITTEN.test(f));
+  const sub = join(OUT, "extended");
+  const nested = existsSync(sub) ? readdirSync(sub).map((f) => `extended/${f}`) : [];
+  return [...readdirSync(OUT).filter((f) => f !== "extended"), ...nested].filter((f) => !HAND_WRITTEN.test(f));
 }
 
 function main(): void {
@@ -385,13 +401,49 @@ function main(): void {
     console.error(`generate-catalog: ${files.length} files up to date.`);
     return;
   }
-  mkdirSync(OUT, { recursive: true });
+  mkdirSync(join(OUT, "extended"), { recursive: true });
   for (const name of extra) rmSync(join(OUT, name));
   for (const f of stale) writeFileSync(join(OUT, f.file), f.source);
   console.error(`generate-catalog: ${stale.length} of ${files.length} files written to ${relative(ROOT, OUT)}${extra.length ? `, ${extra.length} removed` : ""}.`);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
+
+interface Naming {
+  readonly key: string;
+  readonly method: string;
+  readonly path: string;
+  readonly title: string;
+  /** Step one's name, from method and path. */
+  readonly name: string;
+}
+
+interface Named {
+  readonly op: Operation;
+  readonly entry: SpecEntry;
+}
+
+/**
+ * Names for a batch of operations: step one from method and path (collections judged over the
+ * whole universe of paths), its clash clause, then step two. `reserved` names (the catalog's, when
+ * naming the extended set) are never given out again: a clash with one takes the longer form.
+ */
+function nameOperations(batch: readonly Named[], universe: readonly Named[], reserved: ReadonlySet<string>): { name: string; pathName: string }[] {
+  // A path with an item path right below it (`/tsp` and `/tsp/{tspId}`) is a collection too.
+  const collection = batch.map(({ op }) => op.returnsCollection || universe.some(({ op: o }) => o.path.startsWith(`${op.path}/{`) && !o.path.slice(op.path.length + 1).includes("/")));
+  const firstNames = batch.map(({ op }, i) => toolName(op.method, op.path, collection[i]!));
+  // Step one's clash clause: the longer of two clashing paths keeps its repeated words.
+  const pathNames = batch.map(({ op }, i) => {
+    const clash = reserved.has(firstNames[i]!) || batch.some(({ op: other }, j) => j !== i && firstNames[j] === firstNames[i] && other.path.length < op.path.length);
+    return clash ? toolName(op.method, op.path, collection[i]!, false) : firstNames[i]!;
+  });
+  const finalNames = namesThatSayWhatTheyDo(
+    batch.map(({ entry, op }, i) => ({ key: op.key, method: op.method, path: op.path, title: entry.title, name: pathNames[i]! })),
+    new Set(universe.map(({ op }) => op.path)),
+    reserved,
+  );
+  // A first-step name that is reserved is no alias: it names another tool.
+  return batch.map((_, i) => ({ name: finalNames[i]!, pathName: reserved.has(pathNames[i]!) ? finalNames[i]! : pathNames[i]! }));
+}
 
 interface Naming {
   readonly key: string;
@@ -406,13 +458,63 @@ interface Naming {
  * Step two of the naming rule (scripts/naming.ts, data in scripts/naming-rules.json): the title's
  * verb, then the owner segment dropped where the shorter name is free, then the overrides.
  */
-function namesThatSayWhatTheyDo(tools: readonly Naming[]): string[] {
-  const paths = new Set(tools.map((t) => t.path));
+function namesThatSayWhatTheyDo(tools: readonly Naming[], paths: ReadonlySet<string>, reserved: ReadonlySet<string>): string[] {
   const verbed = tools.map((t) => RULES.overrides[t.key]?.name ?? withTitleVerb(t.name, t.title));
-  const taken = new Set([...verbed, ...tools.map((t) => t.name)]);
+  const taken = new Set([...verbed, ...tools.map((t) => t.name), ...reserved]);
   return tools.map((t, i) => {
     if (RULES.overrides[t.key]) return verbed[i]!;
     const shorter = withoutOwner(verbed[i]!, t.path, paths);
-    return shorter && !taken.has(shorter) ? shorter : verbed[i]!;
+    const chosen = shorter && !taken.has(shorter) ? shorter : verbed[i]!;
+    // A title verb can land on a reserved name; the path's own name is then kept.
+    const name = reserved.has(chosen) && chosen !== t.name ? t.name : chosen;
+    return shortened(name);
   });
 }
+
+/** The extended set as data: one file per toolset under src/catalog/extended, and the index the server starts from. */
+function extendedFiles(
+  tools: readonly (CatalogEntry & { set: ToolSetKind })[],
+  responses: Record<string, { status: number; example?: unknown }>,
+  descriptions: Descriptions,
+  problems: string[],
+  draft: boolean,
+): Emitted[] {
+  const generated = `Generated by ${GENERATOR} from Zoom's OpenAPI data and scripts/descriptions. Do not edit: change those, then run npm run generate.`;
+  const toolsets = [...new Set(tools.map((t) => t.toolset))];
+  const about: Record<string, { set: ToolSetKind; description: string; tools: number }> = {};
+  for (const id of toolsets) {
+    const set = tools.find((t) => t.toolset === id)!.set;
+    let description = descriptions.toolset(id) ?? (set === "master_account" ? MASTER_TOOLSETS[id] : undefined);
+    if (!description) {
+      if (!draft) problems.push(`${id}: no toolset description`);
+      description = `TODO: describe the ${id} toolset.`;
+    }
+    about[id] = { set, description, tools: tools.filter((t) => t.toolset === id).length };
+  }
+  const files: Emitted[] = toolsets.map((toolset) => ({
+    file: `extended/${toolset}.json`,
+    source: json({ generated, toolset, set: about[toolset]!.set, tools: tools.filter((e) => e.toolset === toolset) }),
+  }));
+  // What search, describe's lookup and selection need before a toolset's file is read: everything but the schemas.
+  const index = tools.map(({ inputSchema, listedSchema, ...rest }) => ({ ...rest, params: Object.keys((inputSchema as { properties?: object }).properties ?? {}) }));
+  files.push({ file: "extended/index.json", source: json({ generated, toolsets: about, tools: index }) });
+  files.push({
+    file: "extended/sandbox-responses.json",
+    source: json({
+      generated: `Generated by ${GENERATOR} from the response schemas and examples in Zoom's OpenAPI data: types and example values, no prose. Read only in sandbox mode.`,
+      responses,
+    }),
+  });
+  return files;
+}
+
+const MASTER_TOOLSETS: Record<string, string> = {
+  master_account_accounts: "Master accounts: account settings, options and managed domains of a sub account.",
+  master_account_billing: "Master accounts: invoice reports, renewals and invoice files of sub accounts.",
+  master_account_meetings: "Master accounts: meetings, webinars, recordings, reports and dashboards of a sub account.",
+  master_account_phone: "Master accounts: Zoom Phone of a sub account: users, numbers, sites, queues, devices and settings.",
+  master_account_rooms: "Master accounts: Zoom Rooms, locations and devices of a sub account.",
+  master_account_users: "Master accounts: users, groups and their settings in a sub account.",
+};
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();

@@ -104,9 +104,23 @@ export interface NamingRules {
   readonly destructiveVerbs: readonly string[];
   readonly safeVerbs: readonly string[];
   readonly overrides: Record<string, { readonly name: string; readonly reason: string }>;
+  readonly shorten: readonly (readonly [string, string])[];
 }
 
 export const RULES = JSON.parse(readFileSync(new URL("./naming-rules.json", import.meta.url), "utf8")) as NamingRules;
+
+/** The longest tool name: some clients cap names at 64 characters, server prefix included. */
+export const MAX_NAME = 48;
+
+/** A name over MAX_NAME with the `shorten` phrases replaced, in order, until it fits (it may still not). */
+export function shortened(name: string, rules: NamingRules = RULES): string {
+  let out = name;
+  for (const [long, short] of rules.shorten) {
+    if (out.length <= MAX_NAME) break;
+    out = out.replaceAll(long, short);
+  }
+  return out;
+}
 
 /** The title's opening verb, lower-cased ("Check-in or check-out ..." -> "check-in"). */
 export function titleVerb(title: string): string {
