@@ -33,6 +33,12 @@ if (!wanted.size) {
   process.exit(0);
 }
 
+// Text that the copy check refused, and other problems of these toolsets.
+for (const p of problems) {
+  const toolset = p.split(":")[0]!;
+  if (wanted.has(toolset) && !pattern.test(p) && !p.endsWith(": no toolset description")) console.log(`PROBLEM: ${p}`);
+}
+
 const reader = new SpecReader(join(SHARED, "zoom-openapi"));
 const tools = [...entries, ...extended];
 for (const toolset of wanted) {
