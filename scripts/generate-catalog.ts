@@ -142,7 +142,7 @@ function catalogEntry(
       if (!draft) problems.push(`${toolset}: ${op.key}: field ${path} has no description`);
       text = `TODO: describe ${path}.`;
     }
-    const copied = prose.copied(text);
+    const copied = text.startsWith("TODO: ") ? undefined : prose.copied(text);
     if (copied) problems.push(`${toolset}: ${op.key}: field ${path} copies Zoom's prose (${copied})`);
     if (prop?.variants) text += ` Body variant ${prop.variants.join(" or ")} only.`;
     return text;
@@ -156,7 +156,7 @@ function catalogEntry(
     if (!draft) problems.push(`${toolset}: ${op.key}: no tool description`);
     toolDescription = `TODO: describe ${entry.title}.`;
   }
-  const copied = prose.copied(toolDescription);
+  const copied = toolDescription.startsWith("TODO: ") ? undefined : prose.copied(toolDescription);
   if (copied) problems.push(`${toolset}: ${op.key}: tool description copies Zoom's prose (${copied})`);
   if (op.legacy) toolDescription += `\n${LEGACY_NOTE}`;
 
