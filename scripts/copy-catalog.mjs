@@ -1,6 +1,6 @@
 // Build step: the catalog is data, read at run time next to its loader, so dist/catalog gets a copy
-// of src/catalog's JSON files (tsc copies only modules).
-import { copyFileSync, mkdirSync, readdirSync } from "node:fs";
+// of src/catalog's JSON files, the extended set's folder included (tsc copies only modules).
+import { cpSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -8,4 +8,5 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const from = join(root, "src", "catalog");
 const to = join(root, "dist", "catalog");
 mkdirSync(to, { recursive: true });
-for (const file of readdirSync(from).filter((f) => f.endsWith(".json"))) copyFileSync(join(from, file), join(to, file));
+// Folders pass the filter so their JSON is reached; modules and notes stay behind.
+cpSync(from, to, { recursive: true, filter: (src) => !/\.(ts|md)$/.test(src) });

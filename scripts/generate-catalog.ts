@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { advertisedSchema } from "../src/catalog/advertise.js";
 import { DEFAULT_LIMITS, PATTERNS } from "../src/catalog/patterns.js";
 import { withControls } from "../src/tools/controls.js";
+import { paramNames } from "../src/tools/search.js";
 import type { CatalogEntry } from "../src/catalog/load.js";
 import type { FieldPlacement, JsonSchema } from "../src/tools/define.js";
 import { Descriptions, SpecProse } from "./descriptions.js";
@@ -496,7 +497,7 @@ function extendedFiles(
     source: json({ generated, toolset, set: about[toolset]!.set, tools: tools.filter((e) => e.toolset === toolset) }),
   }));
   // What search, describe's lookup and selection need before a toolset's file is read: everything but the schemas.
-  const index = tools.map(({ inputSchema, listedSchema, ...rest }) => ({ ...rest, params: Object.keys((inputSchema as { properties?: object }).properties ?? {}) }));
+  const index = tools.map(({ inputSchema, listedSchema, ...rest }) => ({ ...rest, params: paramNames(inputSchema) }));
   files.push({ file: "extended/index.json", source: json({ generated, toolsets: about, tools: index }) });
   files.push({
     file: "extended/sandbox-responses.json",

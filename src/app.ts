@@ -89,14 +89,25 @@ class NoticingTokenProvider implements TokenProvider {
  * sandbox is imported only in sandbox mode (and discovery only when served), which is why this is async.
  */
 export async function createApp(config: Config, catalog: Catalog, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
-  const served = selectTools(catalog.tools, config);
+  const extendedSource = () => ({ tools: catalog.extended, toolsets: catalog.extendedToolsets });
+  const served = selectTools(catalog.tools, config, extendedSource);
   // Tools the token's granted scopes cannot call are hidden once a Server-to-Server token tells them.
   const gate = new ScopeGate(config.showAllTools);
   // Discovery (and its search library) is imported only when a discovery tool is served; narrowing
   // a session's tools can only take tools away, so no session needs it otherwise.
   const discovery = served.discovery.length ? await import("./tools/discovery.js") : undefined;
   const meta = discovery
-    ? discovery.discoveryTools({ callable: served.callable, served: new Set(served.tools.map((t) => t.name)), readOnly: config.readOnly, gate }).filter((m) => served.discovery.includes(m.name))
+    ? discovery
+        .discoveryTools({
+          // A getter: the extended set's index is read when discovery is first used, not at start.
+          get callable() {
+            return served.callable;
+          },
+          served: new Set(served.tools.map((t) => t.name)),
+          readOnly: config.readOnly,
+          gate,
+        })
+        .filter((m) => served.discovery.includes(m.name))
     : [];
   // In sandbox mode the simulated Zoom is the HTTP core's fetch: no credentials, nothing leaves the process.
   const sandboxModule = config.sandbox ? await import("./sandbox/index.js") : undefined;
@@ -191,7 +202,7 @@ export async function createApp(config: Config, catalog: Catalog, logger: Logger
     calls,
     ...(sandbox ? { sandbox } : {}),
     newServer: (limits?: readonly Limits[]) => createServer(limits?.length ? optionsForLimits(limits) : options, deps),
-    checkLimits: (limits, source) => validateLimits(limits, catalog.tools, DISCOVERY_TOOLS, source),
+    checkLimits: (limits, source) => validateLimits(limits, catalog.tools, DISCOVERY_TOOLS, source, extendedSource),
     ...(governor ? { governor } : {}),
     ...(redis ? { redis } : {}),
     health: () => ({ rateLimits: governor ? governor.status() : { plan: "sandbox: not paced" }, redis: redis ? redis.health() : { state: "disabled" } }),

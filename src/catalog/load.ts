@@ -3,7 +3,7 @@
  * turns it into one Catalog value, which the CLI passes to the server, discovery, the executor and
  * the sandbox. Nothing here is module state: each call reads and builds afresh.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { ToolSpec } from "../tools/define.js";
 
 /** One catalog entry as stored, with where it came from and, when we differ from Zoom's spec, why. */
@@ -16,14 +16,30 @@ export interface CatalogFile {
 }
 
 export interface Catalog {
-  /** Every tool, toolset by toolset, each in catalog order. */
+  /** Every catalog tool, toolset by toolset, each in catalog order. */
   readonly tools: readonly ToolSpec[];
-  /** Toolset ids in catalog order. */
+  /** Catalog toolset ids in catalog order. */
   readonly toolsets: readonly string[];
-  /** The tool with this name or one of its earlier names (aliases), if any. */
+  /**
+   * The extended set and the master-account set (`set` says which): Zoom's current operations beyond
+   * the catalog, off by default. Read from src/catalog/extended on first use; each toolset's schemas
+   * are read when one of its tools is first described, listed or called.
+   */
+  readonly extended: readonly ToolSpec[];
+  /** The extended toolsets: id -> which set, what it covers, how many tools. Read on first use. */
+  readonly extendedToolsets: ReadonlyMap<string, ExtendedToolset>;
+  /** The tool with this name or one of its earlier names (aliases), if any, extended ones included. */
   tool(name: string): ToolSpec | undefined;
   /** The current name for a name or an alias; undefined when neither is known. */
   canonicalName(name: string): string | undefined;
+}
+
+export type ToolSetKind = "extended" | "master_account";
+
+export interface ExtendedToolset {
+  readonly set: ToolSetKind;
+  readonly description: string;
+  readonly tools: number;
 }
 
 /** Where the catalog JSON sits: next to this module, in src/catalog and (copied by the build) in dist/catalog. */
@@ -35,26 +51,110 @@ export function readCatalogFiles(dir: URL = CATALOG_DIR): CatalogFile[] {
   return index.toolsets.map((id) => JSON.parse(readFileSync(new URL(`${id}.json`, dir), "utf8")) as CatalogFile);
 }
 
-/** Reads the catalog from disk. The only I/O the catalog needs; the CLI calls it once. */
-export function loadCatalog(dir: URL = CATALOG_DIR): Catalog {
-  return createCatalog(readCatalogFiles(dir).flatMap((file) => file.tools));
+interface ExtendedIndex {
+  readonly toolsets: Record<string, ExtendedToolset>;
+  /** Each tool without its schemas, with its input field names (for search). */
+  readonly tools: readonly (Omit<CatalogEntry, "inputSchema" | "listedSchema"> & { readonly params: readonly string[] })[];
 }
 
-/** A Catalog over the given tools (names must be unique). Tests build small ones from their own tools. */
-export function createCatalog(tools: readonly ToolSpec[]): Catalog {
+/** The extended set's stored files, every tool with its schemas: for scripts and tests that read them all. */
+export function readExtendedFiles(dir: URL = CATALOG_DIR): CatalogFile[] {
+  const index = JSON.parse(readFileSync(new URL("extended/index.json", dir), "utf8")) as ExtendedIndex;
+  return Object.keys(index.toolsets).map((id) => JSON.parse(readFileSync(new URL(`extended/${id}.json`, dir), "utf8")) as CatalogFile);
+}
+
+/**
+ * Reads the catalog from disk; the CLI calls it once. The extended index is read on first use, and
+ * an extended toolset's file when one of its tools' schemas is first needed (most sessions never
+ * touch them, and start-up stays as fast as with the catalog alone).
+ */
+export function loadCatalog(dir: URL = CATALOG_DIR): Catalog {
+  const files = new Map<string, ReadonlyMap<string, CatalogEntry>>();
+  const schemasOf = (toolset: string, name: string): CatalogEntry => {
+    let file = files.get(toolset);
+    if (!file) {
+      const read = JSON.parse(readFileSync(new URL(`extended/${toolset}.json`, dir), "utf8")) as CatalogFile;
+      file = new Map(read.tools.map((t) => [t.name, t]));
+      files.set(toolset, file);
+    }
+    return file.get(name)!;
+  };
+  let index: { tools: ToolSpec[]; toolsets: Map<string, ExtendedToolset> } | undefined;
+  const extended = () => {
+    if (!index) {
+      const url = new URL("extended/index.json", dir);
+      const read: ExtendedIndex = existsSync(url) ? (JSON.parse(readFileSync(url, "utf8")) as ExtendedIndex) : { toolsets: {}, tools: [] };
+      index = { tools: read.tools.map((stub) => lazyTool(stub, () => schemasOf(stub.toolset, stub.name))), toolsets: new Map(Object.entries(read.toolsets)) };
+    }
+    return index;
+  };
+  return createCatalog(
+    readCatalogFiles(dir).flatMap((file) => file.tools),
+    () => extended().tools,
+    () => extended().toolsets,
+  );
+}
+
+/** An extended tool whose schemas are read when first asked for. `params` (the input field names) serves search without them. */
+function lazyTool(stub: ExtendedIndex["tools"][number], full: () => CatalogEntry): ToolSpec {
+  const { params, ...spec } = stub;
+  const tool = { ...spec, searchParams: params } as unknown as ToolSpec;
+  Object.defineProperty(tool, "inputSchema", { get: () => full().inputSchema, enumerable: true });
+  Object.defineProperty(tool, "listedSchema", { get: () => full().listedSchema, enumerable: true });
+  return tool;
+}
+
+/**
+ * A Catalog over the given tools (names must be unique). Tests build small ones from their own tools.
+ * `extended` gives the extended tools when first asked for (default: none).
+ */
+export function createCatalog(
+  tools: readonly ToolSpec[],
+  extended: () => readonly ToolSpec[] = () => [],
+  extendedToolsets?: () => ReadonlyMap<string, ExtendedToolset>,
+): Catalog {
+  const core = lookup(tools);
+  let more: { tools: readonly ToolSpec[]; find: (name: string) => ToolSpec | undefined; toolsets: ReadonlyMap<string, ExtendedToolset> } | undefined;
+  const ext = () => {
+    if (!more) {
+      const list = extended();
+      const find = lookup([...tools, ...list]);
+      more = { tools: list, find, toolsets: extendedToolsets?.() ?? summarise(list) };
+    }
+    return more;
+  };
+  const tool = (name: string) => core(name) ?? ext().find(name);
+  return {
+    tools,
+    toolsets: [...new Set(tools.map((t) => t.toolset))],
+    get extended() {
+      return ext().tools;
+    },
+    get extendedToolsets() {
+      return ext().toolsets;
+    },
+    tool,
+    canonicalName: (name) => tool(name)?.name,
+  };
+}
+
+/** Name and alias lookup over tools whose names are unique; aliases never shadow a current name. */
+function lookup(tools: readonly ToolSpec[]): (name: string) => ToolSpec | undefined {
   const byName = new Map<string, ToolSpec>();
   for (const tool of tools) {
     if (byName.has(tool.name)) throw new Error(`catalog: two tools are named ${tool.name}`);
     byName.set(tool.name, tool);
   }
-  // Aliases never shadow a current name.
   const byAlias = new Map<string, ToolSpec>();
   for (const tool of tools) for (const alias of tool.aliases ?? []) if (!byName.has(alias)) byAlias.set(alias, tool);
-  const tool = (name: string) => byName.get(name) ?? byAlias.get(name);
-  return {
-    tools,
-    toolsets: [...new Set(tools.map((t) => t.toolset))],
-    tool,
-    canonicalName: (name) => tool(name)?.name,
-  };
+  return (name) => byName.get(name) ?? byAlias.get(name);
+}
+
+function summarise(tools: readonly ToolSpec[]): Map<string, ExtendedToolset> {
+  const out = new Map<string, ExtendedToolset>();
+  for (const t of tools) {
+    const seen = out.get(t.toolset);
+    out.set(t.toolset, { set: t.set ?? "extended", description: seen?.description ?? t.toolset, tools: (seen?.tools ?? 0) + 1 });
+  }
+  return out;
 }

@@ -22,6 +22,10 @@ export interface ToolSpec {
   readonly name: string;
   /** Earlier names of this tool (see docs/tool-renames.md). They keep working everywhere a name is taken, and are never listed. */
   readonly aliases?: readonly string[];
+  /** Absent for a catalog tool; `extended` or `master_account` for the opt-in sets beyond it. */
+  readonly set?: "extended" | "master_account";
+  /** Input field names, where the schema is not read yet (extended tools): what search indexes. */
+  readonly searchParams?: readonly string[];
   /** The catalog title. */
   readonly title: string;
   /** Catalog section as an id, e.g. `meetings`, `phone_call_queues`. */
@@ -107,6 +111,7 @@ export function describeForListing(tool: ToolSpec) {
     aliases: tool.aliases ?? [],
     title: tool.title,
     toolset: tool.toolset,
+    ...(tool.set ? { set: tool.set } : {}),
     method: tool.method,
     path: tool.path,
     scopes: tool.scopes,

@@ -34,17 +34,23 @@ export interface DiscoveryOptions {
 }
 
 export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
-  const byName = toolsByName(options.callable);
-  const toolsets = [...new Set(options.callable.map((t) => t.toolset))];
-  // Built on the first search: most sessions never search.
+  // What discovery reaches is read on first use (the extended set's index is not read at start).
+  let reach: { byName: Map<string, ToolSpec>; toolsets: string[]; names: string[] } | undefined;
+  const reached = () => {
+    if (!reach) {
+      const byName = toolsByName(options.callable);
+      reach = { byName, toolsets: [...new Set(options.callable.flatMap((t) => (t.set ? [t.toolset, t.set] : [t.toolset])))], names: [...byName.keys()] };
+    }
+    return reach;
+  };
+  // Built on the first search: most sessions never search. Extended tools are indexed without reading their schemas.
   let index: ToolSearch | undefined;
   const searchIndex = () =>
     (index ??= new ToolSearch(
-      options.callable.map((t) => ({ name: t.name, title: t.title, toolset: t.toolset, description: t.description, params: paramNames(t.inputSchema) })),
+      options.callable.map((t) => ({ name: t.name, title: t.title, toolset: t.toolset, description: t.description, params: t.searchParams ? [...t.searchParams] : paramNames(t.inputSchema), ...(t.set ? { extended: true } : {}) })),
     ));
-  const names = [...byName.keys()];
   const notFound = (name: string) => {
-    const guesses = [...new Set([...closest(name, names), ...searchIndex().search(name.replace(/_/g, " "), 3).map((h) => h.name)])].slice(0, 4);
+    const guesses = [...new Set([...closest(name, reached().names), ...searchIndex().search(name.replace(/_/g, " "), 3).map((h) => h.name)])].slice(0, 4);
     return textResult(
       `No tool named ${JSON.stringify(name)} is available${options.readOnly ? " in read-only mode" : ""}.${guesses.length ? ` Did you mean ${guesses.join(", ")}?` : ""} Use search_zoom_tools to find tool names.`,
       true,
@@ -57,11 +63,12 @@ export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
     description: `Find Zoom API tools for a request in plain words or keywords (e.g. "who attended yesterday's all-hands", "phone call queue members"). Returns the best matches; then describe_zoom_tool for arguments.`,
     input: z.strictObject({
       query: z.string().min(1).max(200).describe("What you want to do, e.g. 'list past meeting participants'."),
-      toolset: z.string().min(1).max(64).optional().describe("Only search this toolset, e.g. meetings, phone_call_queues."),
+      toolset: z.string().min(1).max(64).optional().describe("Only search this toolset, e.g. meetings, phone_call_queues, or a set: extended."),
       limit: z.int().min(1).max(50).optional().describe("How many matches to return (default 10)."),
     }),
     annotations: { title: "Search Zoom tools", readOnlyHint: true, openWorldHint: false },
     async run(args) {
+      const { byName, toolsets } = reached();
       if (args.toolset !== undefined && !toolsets.includes(String(args.toolset))) {
         return textResult(`Unknown toolset ${JSON.stringify(args.toolset)}. Toolsets: ${toolsets.join(", ")}.`, true);
       }
@@ -69,7 +76,7 @@ export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
       const hits = searchIndex()
         .search(String(args.query), (args.limit as number | undefined) ?? 10, (name) => {
           const tool = byName.get(name)!;
-          return (!toolset || tool.toolset === toolset) && (options.gate?.visible(tool) ?? true);
+          return (!toolset || tool.toolset === toolset || tool.set === toolset) && (options.gate?.visible(tool) ?? true);
         })
         .map((hit) => ({ tool: byName.get(hit.name)! }));
       if (!hits.length) return textResult(`No tool matches ${JSON.stringify(args.query)}. Try other words, or a toolset: ${toolsets.join(", ")}.`);
@@ -79,6 +86,7 @@ export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
         toolset: tool.toolset,
         endpoint: `${tool.method} ${tool.path}`,
         purpose: purposeOf(tool),
+        ...(tool.set ? { set: tool.set } : {}),
         ...(options.served.has(tool.name) ? { listed: true } : {}),
       }));
       return textResult(JSON.stringify({ matches: rows, next: "describe_zoom_tool {name} for arguments; call_zoom_tool {name, arguments} to run (or call it directly when listed: true)" }));
@@ -96,7 +104,7 @@ export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
     }),
     annotations: { title: "Describe a Zoom tool", readOnlyHint: true, openWorldHint: false },
     async run(args, ctx) {
-      const tool = byName.get(String(args.name));
+      const tool = reached().byName.get(String(args.name));
       if (!tool) return notFound(String(args.name));
       const path = args.path as string | undefined;
       const at = path ? schemaAt(tool.inputSchema, path) : ({ ok: true, schema: tool.inputSchema } as const);
@@ -105,6 +113,7 @@ export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
         name: tool.name,
         title: tool.title,
         toolset: tool.toolset,
+        ...(tool.set ? { set: tool.set } : {}),
         endpoint: `${tool.method} ${tool.path}`,
         ...(path ? {} : { description: tool.description, annotations: annotationsFor(tool), scopes: tool.scopes, rateLimit: tool.rateLimit ?? null }),
         ...(options.gate?.missing(tool) ? { scopesToAdd: scopeAdvice(tool) } : {}),
@@ -146,7 +155,7 @@ export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
       return { result: textResult(`\`arguments\` must be an object of the tool's arguments (or a JSON string of one), e.g. {"name":"${named}","arguments":{"meetingId":"85746065123"}}. Nothing was sent to Zoom.`, true) };
     },
     async run(args, ctx) {
-      const tool = byName.get(String(args.name));
+      const tool = reached().byName.get(String(args.name));
       if (!tool) return notFound(String(args.name));
       if (options.gate && !options.gate.visible(tool)) return textResult(`${scopeAdvice(tool)} Nothing was sent to Zoom.`, true);
       return executeTool(tool, args.arguments ?? {}, ctx);

@@ -16,6 +16,8 @@ export interface SearchEntry {
   readonly description: string;
   /** Input parameter names, nested ones included (e.g. waiting_room under settings). */
   readonly params: readonly string[];
+  /** An opt-in tool beyond the catalog: it ranks a little below a catalog tool that fits as well. */
+  readonly extended?: boolean;
 }
 
 export interface SearchHit {
@@ -32,6 +34,12 @@ const SYNONYM_WEIGHT = 0.7;
 const INTENT_BOOST = 1.6;
 /** How much a tool gains when the request accounts for every word of its name (Occam: the plainest fit wins). */
 const NAME_FIT_BOOST = 0.5;
+/**
+ * The catalog covers the everyday jobs; the extended set's 1,200 tools would otherwise crowd them
+ * out of a vague request. A request that names an extended tool's subject (a summary, a
+ * transcript) still finds it first.
+ */
+const EXTENDED_WEIGHT = 0.5;
 
 type Verb = "create" | "update" | "delete" | "list" | "get";
 
@@ -132,12 +140,14 @@ export class ToolSearch {
   private readonly index: MiniSearch<SearchEntry & { id: number }>;
   private readonly entries: readonly SearchEntry[];
   private readonly verbs: readonly Verb[];
+  private readonly weights: readonly number[];
   /** Each tool's name words after the verb, stemmed. */
   private readonly nameTerms: ReadonlyArray<readonly string[]>;
 
   constructor(entries: readonly SearchEntry[]) {
     this.entries = entries;
     this.verbs = entries.map((e) => e.name.split("_")[0] as Verb);
+    this.weights = entries.map((e) => (e.extended ? EXTENDED_WEIGHT : 1));
     this.nameTerms = entries.map((e) => indexTerms(e.name).slice(1));
     this.index = new MiniSearch<SearchEntry & { id: number }>({
       fields: [...FIELDS],
@@ -163,7 +173,7 @@ export class ToolSearch {
     const results = this.index.search([...terms.keys()].join(" "), {
       boost: BOOST,
       boostTerm: (term) => terms.get(term) ?? 1,
-      boostDocument: (id: number) => (intent.has(this.verbs[id]!) ? INTENT_BOOST : 1) * (1 + NAME_FIT_BOOST * nameFit(this.nameTerms[id]!, terms)),
+      boostDocument: (id: number) => this.weights[id]! * (intent.has(this.verbs[id]!) ? INTENT_BOOST : 1) * (1 + NAME_FIT_BOOST * nameFit(this.nameTerms[id]!, terms)),
       ...(allow ? { filter: (r) => allow(this.entries[r.id as number]!.name) } : {}),
     });
     return results

@@ -48,22 +48,43 @@ export const DEFAULT_PROFILE: readonly string[] = PROFILE.map((e) => e.name);
 export const COMPACT_FIELDS: ReadonlyMap<string, readonly string[]> = new Map(PROFILE.filter((e) => e.fields).map((e) => [e.name, e.fields!]));
 
 const PROFILES = ["all", "default", "discovery"];
+/** The opt-in sets beyond the catalog: `extended` (Zoom's other current operations) and `master_account`. */
+export const SETS = ["extended", "master_account"] as const;
 
-export function selectTools(all: readonly ToolSpec[], selection: Selection): Served {
+/** What selection needs of the opt-in sets, read only when a selection or discovery asks for them. */
+export interface ExtendedSource {
+  readonly tools: readonly ToolSpec[];
+  readonly toolsets: ReadonlyMap<string, { readonly set: string }>;
+}
+
+/**
+ * `all` is every catalog toolset; `extended` and `master_account` add the opt-in sets, as do their
+ * toolset ids and tool names. Discovery always reaches the extended set (after exclusions and
+ * read-only mode), and the master-account set once any of it is chosen.
+ */
+export function selectTools(all: readonly ToolSpec[], selection: Selection, extendedSource: () => ExtendedSource = () => ({ tools: [], toolsets: new Map() })): Served {
   const toolsetIds = [...new Set(all.map((t) => t.toolset))];
   // Earlier names (aliases) choose and exclude the tool they now name.
   const canonical = new Map<string, string>([...DISCOVERY_TOOLS, ...all.map((t) => t.name)].map((n) => [n, n]));
   for (const t of all) for (const alias of t.aliases ?? []) if (!canonical.has(alias)) canonical.set(alias, t.name);
-  const names = new Set(canonical.keys());
   const wanted = selection.toolsets.length ? selection.toolsets : ["default"];
-
-  const unknownSets = wanted.filter((id) => !PROFILES.includes(id) && !toolsetIds.includes(id));
-  if (unknownSets.length) {
-    throw new SelectionError(`unknown toolset(s) ${unknownSets.join(", ")}. Valid toolsets: ${[...PROFILES, ...toolsetIds].join(", ")}`);
+  const mentioned = [...selection.tools, ...selection.excludeTools];
+  // The extended index is read only when the selection names something beyond the catalog.
+  const needsExtended = wanted.some((id) => !PROFILES.includes(id) && !toolsetIds.includes(id)) || mentioned.some((n) => !canonical.has(n));
+  const ext = needsExtended ? extendedSource() : undefined;
+  if (ext) {
+    for (const t of ext.tools) if (!canonical.has(t.name)) canonical.set(t.name, t.name);
+    for (const t of ext.tools) for (const alias of t.aliases ?? []) if (!canonical.has(alias)) canonical.set(alias, t.name);
   }
-  const unknownTools = [...selection.tools, ...selection.excludeTools].filter((n) => !names.has(n));
+  const extIds = ext ? [...ext.toolsets.keys()] : [];
+
+  const unknownSets = wanted.filter((id) => !PROFILES.includes(id) && !(SETS as readonly string[]).includes(id) && !toolsetIds.includes(id) && !extIds.includes(id));
+  if (unknownSets.length) {
+    throw new SelectionError(`unknown toolset(s) ${unknownSets.join(", ")}. Valid toolsets: ${[...PROFILES, ...toolsetIds, ...SETS].join(", ")}, or an extended toolset id (\`zoom-mcp tools --toolsets extended\` lists them).`);
+  }
+  const unknownTools = mentioned.filter((n) => !canonical.has(n));
   if (unknownTools.length) {
-    throw new SelectionError(`unknown tool(s) ${unknownTools.join(", ")}. Run \`zoom-mcp tools --toolsets all\` to list the tool names.`);
+    throw new SelectionError(`unknown tool(s) ${unknownTools.join(", ")}. Run \`zoom-mcp tools --toolsets all\` (or --toolsets extended) to list the tool names.`);
   }
 
   const excluded = new Set(selection.excludeTools.map((n) => canonical.get(n)!));
@@ -72,19 +93,27 @@ export function selectTools(all: readonly ToolSpec[], selection: Selection): Ser
   const chosenNames = new Set([...selection.tools, ...(wanted.includes("default") ? DEFAULT_PROFILE : [])].map((n) => canonical.get(n) ?? n));
   const chosenByName = new Set(selection.tools.map((n) => canonical.get(n) ?? n));
   const withDiscovery = wanted.includes("default") || wanted.includes("discovery");
+  const chosen = (t: ToolSpec) => chosenSets.has(t.toolset) || chosenNames.has(t.name) || (t.set !== undefined && chosenSets.has(t.set));
 
-  const tools = all.filter((t) => (chosenSets.has(t.toolset) || chosenNames.has(t.name)) && allowed(t));
+  const extTools = ext?.tools ?? [];
+  const tools = [...all, ...extTools].filter((t) => chosen(t) && allowed(t));
   // A tool listed only because of the default profile is compact; asked for by toolset or by name, it is listed in full.
   const compact = new Map(
     wanted.includes("default")
       ? tools.filter((t) => COMPACT_FIELDS.has(t.name) && !chosenSets.has(t.toolset) && !chosenByName.has(t.name)).map((t) => [t.name, COMPACT_FIELDS.get(t.name)!] as const)
       : [],
   );
+  const masterChosen = tools.some((t) => t.set === "master_account") || chosenSets.has("master_account");
+  let callable: ToolSpec[] | undefined;
   return {
     tools,
     compact,
     // call_zoom_tool refuses writes in read-only mode, so it stays: read-only mode makes it read-only.
     discovery: DISCOVERY_TOOLS.filter((n) => (withDiscovery || chosenNames.has(n)) && !excluded.has(n)),
-    callable: all.filter(allowed),
+    // Read when discovery first needs it: the extended index is not read at start.
+    get callable() {
+      callable ??= [...all, ...(ext ?? extendedSource()).tools.filter((t) => t.set !== "master_account" || masterChosen || chosen(t))].filter(allowed);
+      return callable;
+    },
   };
 }

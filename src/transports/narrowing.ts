@@ -10,7 +10,7 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import { annotationsFor, type ToolSpec } from "../tools/define.js";
-import { DEFAULT_PROFILE, type Served } from "../tools/select.js";
+import { DEFAULT_PROFILE, SETS, type ExtendedSource, type Served } from "../tools/select.js";
 
 export interface Limits {
   readonly toolsets?: readonly string[];
@@ -48,9 +48,21 @@ export function limitsFromHeaders(headers: IncomingHttpHeaders): Limits | undefi
 }
 
 /** Checks that a limit names only known toolsets and tools. */
-export function validateLimits(limits: Limits, all: readonly ToolSpec[], discovery: readonly string[], source: string): void {
-  const toolsetIds = new Set(all.map((t) => t.toolset));
+export function validateLimits(
+  limits: Limits,
+  all: readonly ToolSpec[],
+  discovery: readonly string[],
+  source: string,
+  extended: () => ExtendedSource = () => ({ tools: [], toolsets: new Map() }),
+): void {
+  const toolsetIds = new Set([...all.map((t) => t.toolset), ...SETS]);
   const names = new Set([...all.map((t) => t.name), ...discovery]);
+  // The extended index is read only when a limit names something beyond the catalog.
+  if ([...(limits.toolsets ?? [])].some((id) => !PROFILES.includes(id) && !toolsetIds.has(id)) || [...(limits.tools ?? []), ...(limits.excludeTools ?? [])].some((n) => !names.has(n))) {
+    const ext = extended();
+    for (const id of ext.toolsets.keys()) toolsetIds.add(id);
+    for (const t of ext.tools) names.add(t.name);
+  }
   const badSets = (limits.toolsets ?? []).filter((id) => !PROFILES.includes(id) && !toolsetIds.has(id));
   if (badSets.length) throw new NarrowingError(`${source}: unknown toolset(s) ${badSets.join(", ")}. Valid: ${[...PROFILES, ...toolsetIds].join(", ")}.`);
   const badTools = [...(limits.tools ?? []), ...(limits.excludeTools ?? [])].filter((n) => !names.has(n));
@@ -65,7 +77,7 @@ export function narrow(served: Served, limits: Limits): Served {
     const names = new Set(limits.tools ?? []);
     const everything = sets.has("all");
     const withDefault = sets.has("default");
-    const picked = (t: ToolSpec) => everything || sets.has(t.toolset) || names.has(t.name) || (withDefault && DEFAULT_PROFILE.includes(t.name));
+    const picked = (t: ToolSpec) => everything || sets.has(t.toolset) || (t.set !== undefined && sets.has(t.set)) || names.has(t.name) || (withDefault && DEFAULT_PROFILE.includes(t.name));
     tools = tools.filter(picked);
     // Discovery reaches every tool only under the profiles that include it, as with the flags.
     const reachesAll = everything || withDefault || sets.has("discovery");
