@@ -496,9 +496,10 @@ function extendedFiles(
     file: `extended/${toolset}.json`,
     source: json({ generated, toolset, set: about[toolset]!.set, tools: tools.filter((e) => e.toolset === toolset) }),
   }));
-  // What search, describe's lookup and selection need before a toolset's file is read: everything but the schemas.
-  const index = tools.map(({ inputSchema, listedSchema, ...rest }) => ({ ...rest, params: paramNames(inputSchema) }));
-  files.push({ file: "extended/index.json", source: json({ generated, toolsets: about, tools: index }) });
+  // What search, describe's lookup and selection need before a toolset's file is read. A lookup
+  // table, not the snapshot (the toolset files are), so it is written compact: it is read on first use.
+  const index = tools.map((t) => ({ ...Object.fromEntries(INDEXED.filter((k) => k in t).map((k) => [k, t[k]])), params: paramNames(t.inputSchema) }));
+  files.push({ file: "extended/index.json", source: `${JSON.stringify({ generated, toolsets: about, tools: index })}\n` });
   files.push({
     file: "extended/sandbox-responses.json",
     source: json({
@@ -508,6 +509,9 @@ function extendedFiles(
   });
   return files;
 }
+
+/** The fields of an extended tool that its index entry carries; the rest are read with its toolset's file. */
+const INDEXED = ["name", "aliases", "title", "toolset", "set", "method", "path", "description", "scopes", "rateLimit", "legacy", "destructive", "paginated"] as const;
 
 const MASTER_TOOLSETS: Record<string, string> = {
   master_account_accounts: "Master accounts: account settings, options and managed domains of a sub account.",

@@ -90,7 +90,7 @@ class NoticingTokenProvider implements TokenProvider {
  */
 export async function createApp(config: Config, catalog: Catalog, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
   const extendedSource = () => ({ tools: catalog.extended, toolsets: catalog.extendedToolsets });
-  const served = selectTools(catalog.tools, config, extendedSource);
+  const served = selectTools(catalog.tools, config, { all: extendedSource, toolset: (id) => catalog.extendedToolset(id) });
   // Tools the token's granted scopes cannot call are hidden once a Server-to-Server token tells them.
   const gate = new ScopeGate(config.showAllTools);
   // Discovery (and its search library) is imported only when a discovery tool is served; narrowing

@@ -28,6 +28,8 @@ export interface Catalog {
   readonly extended: readonly ToolSpec[];
   /** The extended toolsets: id -> which set, what it covers, how many tools. Read on first use. */
   readonly extendedToolsets: ReadonlyMap<string, ExtendedToolset>;
+  /** One extended toolset's tools, read in full without the index (the default profile lists a few). Empty for an unknown id. */
+  extendedToolset(id: string): readonly ToolSpec[];
   /** The tool with this name or one of its earlier names (aliases), if any, extended ones included. */
   tool(name: string): ToolSpec | undefined;
   /** The current name for a name or an alias; undefined when neither is known. */
@@ -54,7 +56,7 @@ export function readCatalogFiles(dir: URL = CATALOG_DIR): CatalogFile[] {
 interface ExtendedIndex {
   readonly toolsets: Record<string, ExtendedToolset>;
   /** Each tool without its schemas, with its input field names (for search). */
-  readonly tools: readonly (Omit<CatalogEntry, "inputSchema" | "listedSchema"> & { readonly params: readonly string[] })[];
+  readonly tools: readonly (Omit<CatalogEntry, (typeof DEFERRED)[number]> & { readonly params: readonly string[] })[];
 }
 
 /** The extended set's stored files, every tool with its schemas: for scripts and tests that read them all. */
@@ -70,15 +72,17 @@ export function readExtendedFiles(dir: URL = CATALOG_DIR): CatalogFile[] {
  */
 export function loadCatalog(dir: URL = CATALOG_DIR): Catalog {
   const files = new Map<string, ReadonlyMap<string, CatalogEntry>>();
-  const schemasOf = (toolset: string, name: string): CatalogEntry => {
+  const fileOf = (toolset: string): ReadonlyMap<string, CatalogEntry> => {
     let file = files.get(toolset);
     if (!file) {
-      const read = JSON.parse(readFileSync(new URL(`extended/${toolset}.json`, dir), "utf8")) as CatalogFile;
+      const url = new URL(`extended/${toolset}.json`, dir);
+      const read = /^[a-z0-9_]+$/.test(toolset) && existsSync(url) ? (JSON.parse(readFileSync(url, "utf8")) as CatalogFile) : { tools: [] };
       file = new Map(read.tools.map((t) => [t.name, t]));
       files.set(toolset, file);
     }
-    return file.get(name)!;
+    return file;
   };
+  const schemasOf = (toolset: string, name: string): CatalogEntry => fileOf(toolset).get(name)!;
   let index: { tools: ToolSpec[]; toolsets: Map<string, ExtendedToolset> } | undefined;
   const extended = () => {
     if (!index) {
@@ -88,38 +92,40 @@ export function loadCatalog(dir: URL = CATALOG_DIR): Catalog {
     }
     return index;
   };
-  return createCatalog(
-    readCatalogFiles(dir).flatMap((file) => file.tools),
-    () => extended().tools,
-    () => extended().toolsets,
-  );
+  return createCatalog(readCatalogFiles(dir).flatMap((file) => file.tools), {
+    tools: () => extended().tools,
+    toolsets: () => extended().toolsets,
+    toolset: (id) => [...fileOf(id).values()],
+  });
 }
 
-/** An extended tool whose schemas are read when first asked for. `params` (the input field names) serves search without them. */
+/** What an extended tool's index entry leaves to its toolset's file. */
+const DEFERRED = ["pathParams", "queryParams", "bodyParams", "bodyEncoding", "upload", "inputSchema", "listedSchema", "source", "override"] as const;
+
+/** An extended tool whose schemas and parameter placement are read when first asked for. `params` (the input field names) serves search without them. */
 function lazyTool(stub: ExtendedIndex["tools"][number], full: () => CatalogEntry): ToolSpec {
   const { params, ...spec } = stub;
   const tool = { ...spec, searchParams: params } as unknown as ToolSpec;
-  Object.defineProperty(tool, "inputSchema", { get: () => full().inputSchema, enumerable: true });
-  Object.defineProperty(tool, "listedSchema", { get: () => full().listedSchema, enumerable: true });
+  for (const key of DEFERRED) Object.defineProperty(tool, key, { get: () => full()[key], enumerable: true });
   return tool;
 }
 
-/**
- * A Catalog over the given tools (names must be unique). Tests build small ones from their own tools.
- * `extended` gives the extended tools when first asked for (default: none).
- */
-export function createCatalog(
-  tools: readonly ToolSpec[],
-  extended: () => readonly ToolSpec[] = () => [],
-  extendedToolsets?: () => ReadonlyMap<string, ExtendedToolset>,
-): Catalog {
+/** Where a Catalog finds the extended tools; each is asked only when first needed. */
+export interface ExtendedTools {
+  readonly tools: () => readonly ToolSpec[];
+  readonly toolsets?: () => ReadonlyMap<string, ExtendedToolset>;
+  readonly toolset?: (id: string) => readonly ToolSpec[];
+}
+
+/** A Catalog over the given tools (names must be unique). Tests build small ones from their own tools; `extended` defaults to none. */
+export function createCatalog(tools: readonly ToolSpec[], extended: ExtendedTools = { tools: () => [] }): Catalog {
   const core = lookup(tools);
   let more: { tools: readonly ToolSpec[]; find: (name: string) => ToolSpec | undefined; toolsets: ReadonlyMap<string, ExtendedToolset> } | undefined;
   const ext = () => {
     if (!more) {
-      const list = extended();
+      const list = extended.tools();
       const find = lookup([...tools, ...list]);
-      more = { tools: list, find, toolsets: extendedToolsets?.() ?? summarise(list) };
+      more = { tools: list, find, toolsets: extended.toolsets?.() ?? summarise(list) };
     }
     return more;
   };
@@ -133,6 +139,7 @@ export function createCatalog(
     get extendedToolsets() {
       return ext().toolsets;
     },
+    extendedToolset: (id) => (extended.toolset ? extended.toolset(id) : ext().tools.filter((t) => t.toolset === id)),
     tool,
     canonicalName: (name) => tool(name)?.name,
   };

@@ -34,6 +34,8 @@ export const DISCOVERY_TOOLS = ["search_zoom_tools", "describe_zoom_tool", "call
 
 interface ProfileEntry {
   readonly name: string;
+  /** For a tool of the extended set: its toolset, whose file alone is read for it. */
+  readonly toolset?: string;
   /** Input fields a compact listing keeps; absent means the full schema. */
   readonly fields?: readonly string[];
 }
@@ -57,12 +59,20 @@ export interface ExtendedSource {
   readonly toolsets: ReadonlyMap<string, { readonly set: string }>;
 }
 
+/** How selection reaches the opt-in sets: all of them (their index), or one toolset's file. */
+export interface ExtendedAccess {
+  readonly all: () => ExtendedSource;
+  readonly toolset: (id: string) => readonly ToolSpec[];
+}
+
+const NO_EXTENDED: ExtendedAccess = { all: () => ({ tools: [], toolsets: new Map() }), toolset: () => [] };
+
 /**
  * `all` is every catalog toolset; `extended` and `master_account` add the opt-in sets, as do their
  * toolset ids and tool names. Discovery always reaches the extended set (after exclusions and
  * read-only mode), and the master-account set once any of it is chosen.
  */
-export function selectTools(all: readonly ToolSpec[], selection: Selection, extendedSource: () => ExtendedSource = () => ({ tools: [], toolsets: new Map() })): Served {
+export function selectTools(all: readonly ToolSpec[], selection: Selection, extended: ExtendedAccess = NO_EXTENDED): Served {
   const toolsetIds = [...new Set(all.map((t) => t.toolset))];
   // Earlier names (aliases) choose and exclude the tool they now name.
   const canonical = new Map<string, string>([...DISCOVERY_TOOLS, ...all.map((t) => t.name)].map((n) => [n, n]));
@@ -71,7 +81,7 @@ export function selectTools(all: readonly ToolSpec[], selection: Selection, exte
   const mentioned = [...selection.tools, ...selection.excludeTools];
   // The extended index is read only when the selection names something beyond the catalog.
   const needsExtended = wanted.some((id) => !PROFILES.includes(id) && !toolsetIds.includes(id)) || mentioned.some((n) => !canonical.has(n));
-  const ext = needsExtended ? extendedSource() : undefined;
+  const ext = needsExtended ? extended.all() : undefined;
   if (ext) {
     for (const t of ext.tools) if (!canonical.has(t.name)) canonical.set(t.name, t.name);
     for (const t of ext.tools) for (const alias of t.aliases ?? []) if (!canonical.has(alias)) canonical.set(alias, t.name);
@@ -95,7 +105,9 @@ export function selectTools(all: readonly ToolSpec[], selection: Selection, exte
   const withDiscovery = wanted.includes("default") || wanted.includes("discovery");
   const chosen = (t: ToolSpec) => chosenSets.has(t.toolset) || chosenNames.has(t.name) || (t.set !== undefined && chosenSets.has(t.set));
 
-  const extTools = ext?.tools ?? [];
+  // The default profile's extended tools come from their toolsets' files; the index stays unread.
+  const profileExtended = wanted.includes("default") && !ext ? PROFILE.filter((e) => e.toolset).flatMap((e) => extended.toolset(e.toolset!).filter((t) => t.name === e.name)) : [];
+  const extTools = ext?.tools ?? profileExtended;
   const tools = [...all, ...extTools].filter((t) => chosen(t) && allowed(t));
   // A tool listed only because of the default profile is compact; asked for by toolset or by name, it is listed in full.
   const compact = new Map(
@@ -112,7 +124,7 @@ export function selectTools(all: readonly ToolSpec[], selection: Selection, exte
     discovery: DISCOVERY_TOOLS.filter((n) => (withDiscovery || chosenNames.has(n)) && !excluded.has(n)),
     // Read when discovery first needs it: the extended index is not read at start.
     get callable() {
-      callable ??= [...all, ...(ext ?? extendedSource()).tools.filter((t) => t.set !== "master_account" || masterChosen || chosen(t))].filter(allowed);
+      callable ??= [...all, ...(ext ?? extended.all()).tools.filter((t) => t.set !== "master_account" || masterChosen || chosen(t))].filter(allowed);
       return callable;
     },
   };
