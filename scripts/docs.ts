@@ -24,6 +24,7 @@ import { MAX_PATH_PARAM_CHARS } from "../src/http/url.js";
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const README = join(ROOT, "README.md");
 export const TOOLS_MD = join(ROOT, "docs", "tools.md");
+export const EXTENDED_MD = join(ROOT, "docs", "extended-tools.md");
 const ENTRY = join(ROOT, "dist", "index.js");
 
 /** A generated region of a Markdown file: everything between its two markers. */
@@ -78,6 +79,9 @@ export interface ToolFacts {
 
 export interface Facts {
   readonly tools: readonly ToolFacts[];
+  /** The extended and master-account sets, each tool with its `set`. */
+  readonly extended: readonly (ToolFacts & { readonly set: string })[];
+  readonly extendedToolsetDocs: Readonly<Record<string, { readonly set: string; readonly description: string }>>;
   /** Endpoint tools of the default profile (no flags). */
   readonly defaultProfile: readonly string[];
   readonly toolsetDocs: Readonly<Record<string, string>>;
@@ -92,6 +96,7 @@ interface ListingRow {
   scopes: string[];
   rateLimit: string | null;
   legacy: boolean;
+  set?: string;
 }
 
 function toolsJson(args: string[]): ListingRow[] {
@@ -105,21 +110,26 @@ let cached: Promise<Facts> | undefined;
 /** The tool facts from the built server (cached per process: a test and the script read them once). */
 export function loadFacts(): Promise<Facts> {
   cached ??= (async () => {
-    const rows = toolsJson(["--toolsets", "all"]);
     const defaultProfile = toolsJson([]).filter((r) => r.toolset !== "discovery").map((r) => r.name);
-    const client = new Client({ name: "zoom-mcp-docs", version: "1.0.0" });
-    await client.connect(new StdioClientTransport({ command: process.execPath, args: [ENTRY, "--toolsets", "all", "--sandbox"], env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "silent" }, stderr: "ignore" }));
-    const listed = new Map((await client.listTools()).tools.map((t) => [t.name, t]));
-    await client.close();
-    const tools = rows.map((row) => {
-      const tool = listed.get(row.name);
-      if (!tool) throw new Error(`${row.name} is in zoom-mcp tools but not in tools/list`);
-      return { ...row, readOnly: tool.annotations?.readOnlyHint === true, description: tool.description ?? "", inputSchema: tool.inputSchema };
-    });
+    const served = async (toolsets: string) => {
+      const rows = toolsJson(["--toolsets", toolsets]);
+      const client = new Client({ name: "zoom-mcp-docs", version: "1.0.0" });
+      await client.connect(new StdioClientTransport({ command: process.execPath, args: [ENTRY, "--toolsets", toolsets, "--sandbox"], env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "silent" }, stderr: "ignore" }));
+      const listed = new Map((await client.listTools()).tools.map((t) => [t.name, t]));
+      await client.close();
+      return rows.map((row) => {
+        const tool = listed.get(row.name);
+        if (!tool) throw new Error(`${row.name} is in zoom-mcp tools but not in tools/list`);
+        return { ...row, readOnly: tool.annotations?.readOnlyHint === true, description: tool.description ?? "", inputSchema: tool.inputSchema };
+      });
+    };
+    const tools = await served("all");
+    const extended = (await served("extended,master_account")).map((t) => ({ ...t, set: t.set ?? "extended" }));
+    const extendedToolsetDocs = (JSON.parse(readFileSync(join(ROOT, "src", "catalog", "extended", "index.json"), "utf8")) as Facts & { toolsets: Facts["extendedToolsetDocs"] }).toolsets;
     const toolsetDocs = JSON.parse(readFileSync(join(ROOT, "scripts", "toolsets.json"), "utf8")) as Record<string, string>;
     const missing = [...new Set(tools.map((t) => t.toolset))].filter((s) => !toolsetDocs[s]);
     if (missing.length > 0) throw new Error(`scripts/toolsets.json has no description for: ${missing.join(", ")}`);
-    return { tools, defaultProfile, toolsetDocs };
+    return { tools, extended, extendedToolsetDocs, defaultProfile, toolsetDocs };
   })();
   return cached;
 }
@@ -152,8 +162,8 @@ function scopeList(tools: readonly ToolFacts[]): string {
 }
 
 export function renderScopes(facts: Facts): string {
-  const byName = new Map(facts.tools.map((t) => [t.name, t]));
-  const profile = facts.defaultProfile.map((n) => byName.get(n)!).filter(Boolean);
+  const byName = new Map([...facts.tools, ...facts.extended].map((t) => [t.name, t]));
+  const profile = facts.defaultProfile.map((n) => byName.get(n)!);
   const sets = [...new Set(facts.tools.map((t) => t.toolset))];
   const readOnly = profile.filter((t) => t.readOnly);
   return [
@@ -242,27 +252,60 @@ export function renderToolsMd(facts: Facts): string {
   ];
   for (const s of sets) {
     lines.push(`## ${s}`, "", facts.toolsetDocs[s]!, "");
-    for (const t of facts.tools.filter((x) => x.toolset === s)) {
-      lines.push(`### ${t.name}`, "", `${t.title}.${t.legacy ? " Gone from Zoom's current API reference: Zoom may have retired it." : ""}`, "");
-      lines.push(`- Endpoint: \`${t.method} ${t.path}\`${t.readOnly ? " (read-only)" : ""}`);
-      lines.push(`- Scopes (any one): ${t.scopes.length ? t.scopes.map(code).join(", ") : "none listed"}`);
-      lines.push(`- Rate-limit label: ${t.rateLimit ?? "not labelled"}`, "");
-      const props = (t.inputSchema.properties ?? {}) as Record<string, Record<string, unknown>>;
-      const required = new Set(t.inputSchema.required ?? []);
-      const names = Object.keys(props);
-      if (names.length === 0) {
-        lines.push("No parameters.", "");
-        continue;
-      }
-      lines.push("| parameter | type | required | description |", "|---|---|---|---|");
-      for (const name of names) {
-        const p = props[name]!;
-        lines.push(`| \`${name}\` | ${oneLine(typeOf(p))} | ${required.has(name) ? "yes" : ""} | ${oneLine(String(p.description ?? ""))} |`);
-      }
-      lines.push("");
-    }
+    toolSections(lines, facts.tools.filter((x) => x.toolset === s));
   }
   return `${lines.join("\n").trimEnd()}\n`;
+}
+
+/** docs/extended-tools.md: the extended and master-account sets, in the same form as docs/tools.md. */
+export function renderExtendedMd(facts: Facts): string {
+  const sets = [...new Set(facts.extended.map((t) => t.toolset))];
+  const count = (set: string) => facts.extended.filter((t) => t.set === set).length;
+  const lines = [
+    "# zoom-mcp extended tools",
+    "",
+    "<!-- Generated by scripts/docs.ts from the built server. Do not edit by hand: run npm run docs. -->",
+    "",
+    `Zoom's current API beyond the catalog of [docs/tools.md](tools.md): ${count("extended")} tools of the \`extended\` set and`,
+    `${count("master_account")} of the \`master_account\` set, in ${sets.length} toolsets. They are off by default. Serve them with`,
+    "`--toolsets extended`, `--toolsets master_account`, a toolset id below or `--tools NAME`. The discovery tools",
+    "(search_zoom_tools, describe_zoom_tool, call_zoom_tool) reach the extended set always and the master-account set",
+    "once it is chosen; search marks them `set: extended`. The default profile lists two of them: the AI Companion",
+    "meeting summary and the meeting transcript.",
+    "",
+    "| toolset | set | tools | what it covers |",
+    "|---|---|---:|---|",
+    ...sets.map((s) => `| [\`${s}\`](#${s}) | ${facts.extendedToolsetDocs[s]!.set} | ${facts.extended.filter((t) => t.toolset === s).length} | ${facts.extendedToolsetDocs[s]!.description} |`),
+    "",
+  ];
+  for (const s of sets) {
+    lines.push(`## ${s}`, "", facts.extendedToolsetDocs[s]!.description, "");
+    toolSections(lines, facts.extended.filter((x) => x.toolset === s));
+  }
+  return `${lines.join("\n").trimEnd()}\n`;
+}
+
+/** One section per tool: endpoint, scopes, rate-limit label and its parameters. */
+function toolSections(lines: string[], tools: readonly ToolFacts[]): void {
+  for (const t of tools) {
+    lines.push(`### ${t.name}`, "", `${t.title}.${t.legacy ? " Gone from Zoom's current API reference: Zoom may have retired it." : ""}`, "");
+    lines.push(`- Endpoint: \`${t.method} ${t.path}\`${t.readOnly ? " (read-only)" : ""}`);
+    lines.push(`- Scopes (any one): ${t.scopes.length ? t.scopes.map(code).join(", ") : "none listed"}`);
+    lines.push(`- Rate-limit label: ${t.rateLimit ?? "not labelled"}`, "");
+    const props = (t.inputSchema.properties ?? {}) as Record<string, Record<string, unknown>>;
+    const required = new Set(t.inputSchema.required ?? []);
+    const names = Object.keys(props);
+    if (names.length === 0) {
+      lines.push("No parameters.", "");
+      continue;
+    }
+    lines.push("| parameter | type | required | description |", "|---|---|---|---|");
+    for (const name of names) {
+      const p = props[name]!;
+      lines.push(`| \`${name}\` | ${oneLine(typeOf(p))} | ${required.has(name) ? "yes" : ""} | ${oneLine(String(p.description ?? ""))} |`);
+    }
+    lines.push("");
+  }
 }
 
 export const README_REGIONS: Region[] = [
@@ -282,8 +325,13 @@ export async function freshToolsMd(): Promise<string> {
   return renderToolsMd(await loadFacts());
 }
 
+export async function freshExtendedMd(): Promise<string> {
+  return renderExtendedMd(await loadFacts());
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   writeFileSync(README, await freshReadme(readFileSync(README, "utf8")));
   writeFileSync(TOOLS_MD, await freshToolsMd());
-  process.stderr.write("docs: README generated sections and docs/tools.md updated.\n");
+  writeFileSync(EXTENDED_MD, await freshExtendedMd());
+  process.stderr.write("docs: README generated sections, docs/tools.md and docs/extended-tools.md updated.\n");
 }

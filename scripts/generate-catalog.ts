@@ -349,7 +349,7 @@ function emitQuirks(quirks: SpecReader["quirks"], entries: readonly CatalogEntry
     "# Spec quirks and how the generator handles them",
     "",
     "Zoom's OpenAPI files have a few defects. None is dropped silently: each one found while reading the",
-    "catalog's operations is listed here with what the generator did about it.",
+    "operations of the catalog and of the extended and master-account sets is listed here with what the generator did about it.",
     "",
     "| where | quirk | handling |",
     "|---|---|---|",

@@ -1,12 +1,21 @@
 /** docs/tools.md and the README's generated regions match the built server; a stale one fails with what to run. */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { appScope, freshReadme, freshToolsMd, loadFacts, README, TOOLS_MD } from "../scripts/docs.js";
+import { appScope, EXTENDED_MD, freshExtendedMd, freshReadme, freshToolsMd, loadFacts, README, TOOLS_MD } from "../scripts/docs.js";
 
 describe("generated documentation", () => {
   it("docs/tools.md is fresh", async () => {
     expect((await freshToolsMd()) === readFileSync(TOOLS_MD, "utf8"), "docs/tools.md is stale: run npm run build && npm run docs").toBe(true);
   }, 60_000);
+
+  it("docs/extended-tools.md is fresh, with every extended and master-account tool", async () => {
+    const md = readFileSync(EXTENDED_MD, "utf8");
+    expect((await freshExtendedMd()) === md, "docs/extended-tools.md is stale: run npm run build && npm run docs").toBe(true);
+    const facts = await loadFacts();
+    expect(facts.extended).toHaveLength(575 + 647);
+    for (const t of facts.extended) expect(md).toContain(`### ${t.name}\n`);
+    for (const [id, doc] of Object.entries(facts.extendedToolsetDocs)) expect(doc.description.length, id).toBeGreaterThan(20);
+  }, 120_000);
 
   it("the README's generated regions are fresh", async () => {
     const readme = readFileSync(README, "utf8");
