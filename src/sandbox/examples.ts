@@ -1,5 +1,5 @@
 /** Example success answers per tool, generated from Zoom's response schemas (types and example values, no prose). */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { CATALOG_DIR } from "../catalog/load.js";
 
 export interface ExampleResponse {
@@ -9,7 +9,14 @@ export interface ExampleResponse {
 
 export type ExampleResponses = Readonly<Record<string, ExampleResponse>>;
 
-/** Reads src/catalog/sandbox-responses.json; only sandbox mode needs it. */
+const read = (file: URL) => (JSON.parse(readFileSync(file, "utf8")) as { responses: ExampleResponses }).responses;
+
+/**
+ * Reads src/catalog/sandbox-responses.json and, when it exists, extended/sandbox-responses.json
+ * (the extended and master-account tools); only sandbox mode needs them. A catalog tool's own
+ * example wins over an extended one of the same name.
+ */
 export function loadExampleResponses(dir: URL = CATALOG_DIR): ExampleResponses {
-  return (JSON.parse(readFileSync(new URL("sandbox-responses.json", dir), "utf8")) as { responses: ExampleResponses }).responses;
+  const extended = new URL("extended/sandbox-responses.json", dir);
+  return { ...(existsSync(extended) ? read(extended) : {}), ...read(new URL("sandbox-responses.json", dir)) };
 }
