@@ -13,7 +13,7 @@ import { genericAnswer } from "./generic.js";
 import { endpointKey, ZoomError, type Handler, type SandboxResponse } from "./http.js";
 import { RateLimiter, RateLimitError, type Plan } from "./rate-limits.js";
 import { statefulHandlers } from "./resources.js";
-import { DEFAULT_SEED, seedState } from "./seed.js";
+import { DEFAULT_SEED, seedState, transcriptsAndSummaries } from "./seed.js";
 import { Rng, STATE_VERSION, type SandboxState } from "./state.js";
 
 /** The base URL tools are sent to in sandbox mode; `.invalid` can never resolve, so nothing leaks. */
@@ -97,7 +97,7 @@ export class Sandbox {
     const review = s.meetings[1] ?? s.meetings[0];
     const webinar = s.webinars[0];
     const onWebinar = tool.path.startsWith("/webinars/") || tool.path.startsWith("/past_webinars/");
-    const recorded = tool.path.includes("/recordings") || tool.path.startsWith("/past_meetings/");
+    const recorded = tool.path.includes("/recordings") || tool.path.startsWith("/past_meetings/") || tool.path.endsWith("/transcript") || tool.path.endsWith("/meeting_summary");
     const onRoleMembers = tool.path.startsWith("/roles/{roleId}/members");
     const admin = s.users.find((u) => u.role_id === "1");
     const queue = tool.path.startsWith("/phone/call_queues/") ? (s.callQueues[0] as { id: string; members: string[] } | undefined) : undefined;
@@ -188,9 +188,13 @@ export class Sandbox {
   private load(): SandboxState {
     const { statePath, seed } = this.options;
     if (statePath && existsSync(statePath)) {
-      const loaded = JSON.parse(readFileSync(statePath, "utf8")) as Omit<SandboxState, "version"> & { version: number };
+      const loaded = JSON.parse(readFileSync(statePath, "utf8")) as OlderState & { version: number };
       if (loaded.version === STATE_VERSION) return loaded as SandboxState;
-      if (loaded.version === 1) return upgradeFromV1(loaded);
+      if (loaded.version === 1 || loaded.version === 2) {
+        const upgraded = upgradeFromV2(loaded.version === 1 ? upgradeFromV1(loaded) : loaded);
+        this.options.logger?.info({ statePath, from: loaded.version, to: STATE_VERSION }, "sandbox state file upgraded: its data is kept, and what this version adds is filled in from it and its seed");
+        return upgraded;
+      }
       throw new Error(`${statePath} is not a zoom-mcp sandbox state this version reads (version ${String(loaded.version)}); delete it or pick another file.`);
     }
     return seedState(seed ?? DEFAULT_SEED);
@@ -212,14 +216,27 @@ function decodeParam(raw: string): string {
   return /%2F|%2B|%3D/i.test(once) ? decodeURIComponent(once) : once;
 }
 
+/** A state file from before version 3, which had no transcripts or meeting summaries. */
+type OlderState = Omit<SandboxState, "version" | "transcripts" | "meetingSummaries"> & Partial<Pick<SandboxState, "transcripts" | "meetingSummaries">>;
+
 /**
  * Version 1 had no phone, rooms or user settings: they start from the same seed's data, with phone
  * profiles only for users that still exist. Everything version 1 kept stays as it was.
  */
-function upgradeFromV1(old: Omit<SandboxState, "version">): SandboxState {
+function upgradeFromV1(old: OlderState): OlderState {
   const fresh = seedState(old.seed);
   const ids = new Set(old.users.map((u) => u.id));
   const phoneUsers = Object.fromEntries(Object.entries(fresh.phoneUsers).filter(([id]) => ids.has(id)));
   const callQueues = fresh.callQueues.map((q) => ({ ...q, members: (q.members as string[]).filter((id) => ids.has(id)) }));
-  return { ...old, version: STATE_VERSION, userSettings: {}, phoneSites: fresh.phoneSites, phoneUsers, callQueues, rooms: fresh.rooms, roomLocations: fresh.roomLocations, rng: Math.max(old.rng, fresh.rng) };
+  return { ...old, userSettings: {}, phoneSites: fresh.phoneSites, phoneUsers, callQueues, rooms: fresh.rooms, roomLocations: fresh.roomLocations, rng: Math.max(old.rng, fresh.rng) };
+}
+
+/**
+ * Version 2 had no transcripts or meeting summaries: each past meeting it kept gets a summary, and
+ * each one with a cloud recording a transcript, drawn from the state's own random position.
+ */
+function upgradeFromV2(old: OlderState): SandboxState {
+  const rng = new Rng(old.rng);
+  const added = transcriptsAndSummaries(rng, old);
+  return { ...old, version: STATE_VERSION, transcripts: old.transcripts ?? added.transcripts, meetingSummaries: old.meetingSummaries ?? added.meetingSummaries, rng: rng.position };
 }

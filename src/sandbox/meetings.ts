@@ -231,7 +231,7 @@ const webinarOnly: HandlerTable = {
 };
 
 /** A past meeting by UUID (one instance) or by meeting ID (the latest instance). */
-function findPastMeeting({ state }: HandlerContext, meetingId: string): PastMeetingRecord {
+export function findPastMeeting({ state }: HandlerContext, meetingId: string): PastMeetingRecord {
   const found = state.pastMeetings.find((x) => x.uuid === meetingId || String(x.id) === meetingId);
   if (!found) throw new ZoomError(404, 3001, `Meeting does not exist: ${meetingId}.`);
   return found;
@@ -252,13 +252,13 @@ const past: HandlerTable = {
  * A meeting's recording by UUID or meeting ID. Trashed recordings (Zoom's default for a delete)
  * answer 404 until recovered, unless `trashed` asks for them.
  */
-function findRecording(ctx: HandlerContext, meetingId: string, trashed = false): Json {
+export function findRecording(ctx: HandlerContext, meetingId: string, trashed = false): Json {
   const r = ctx.state.recordings.find((x) => (x.uuid === meetingId || String(x.id) === meetingId) && (trashed || !x.trashed));
   if (!r) throw new ZoomError(404, 3301, `This recording does not exist: ${meetingId}.`);
   return r;
 }
 
-const filesOf = (r: Json) => r.recording_files as Json[];
+export const filesOf = (r: Json) => r.recording_files as Json[];
 
 /** What list and get show: the recording without trashed files, counted again. */
 function recordingView(r: Json): Json {
@@ -285,8 +285,11 @@ const recordings: HandlerTable = {
   "GET /meetings/{meetingId}/recordings": (req, ctx) => ok(recordingView(findRecording(ctx, req.params.meetingId!))),
   "DELETE /meetings/{meetingId}/recordings": (req, ctx) => {
     const r = findRecording(ctx, req.params.meetingId!, req.query.action === "delete");
-    if (req.query.action === "delete") remove(ctx.state.recordings, r);
-    else r.trashed = true;
+    if (req.query.action === "delete") {
+      remove(ctx.state.recordings, r);
+      // The transcript is part of the cloud recording: it goes with it.
+      ctx.state.transcripts = ctx.state.transcripts.filter((t) => t.meeting_uuid !== r.uuid);
+    } else r.trashed = true;
     return noContent();
   },
   "DELETE /meetings/{meetingId}/recordings/{recordingId}": (req, ctx) => {

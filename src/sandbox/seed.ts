@@ -1,8 +1,9 @@
 /**
- * The sandbox's starting data: a few users in a group, meetings, a webinar, a past meeting and its
- * recording, a phone site with two phone users and a call queue, and a Zoom Room in a building.
+ * The sandbox's starting data: a few users in a group, meetings, a webinar, two past meetings (one
+ * recorded, with its transcript) and their AI Companion summaries, a phone site with two phone users
+ * and a call queue, and a Zoom Room in a building.
  */
-import { Rng, STATE_VERSION, type Json, type MeetingRecord, type PastMeetingRecord, type PhoneUserRecord, type SandboxState } from "./state.js";
+import { Rng, STATE_VERSION, type Json, type MeetingRecord, type MeetingSummaryRecord, type PastMeetingRecord, type PhoneUserRecord, type SandboxState, type TranscriptRecord } from "./state.js";
 import { iso, startTimeOf } from "./time.js";
 
 export { iso };
@@ -103,16 +104,7 @@ export function seedState(seed = DEFAULT_SEED): SandboxState {
     start_time: iso(pastStart),
     end_time: iso(pastStart + 55 * 60_000),
     duration: 55,
-    participants: [owner, admin, member, { email: "guest@example.com", first_name: "Gus", last_name: "Guest" }].map((u, i) => ({
-      id: String(u.id ?? ""),
-      user_id: String(rng.int(16_000_000, 16_999_999)),
-      name: `${u.first_name} ${u.last_name}`,
-      user_email: u.email,
-      join_time: iso(pastStart + i * 60_000),
-      leave_time: iso(pastStart + 55 * 60_000),
-      duration: (55 - i) * 60,
-      status: "in_meeting",
-    })),
+    participants: participantsOf(rng, [owner, admin, member, { email: "guest@example.com", first_name: "Gus", last_name: "Guest" }], pastStart, 55),
     polls: [],
   };
   const recording: Json = {
@@ -147,15 +139,34 @@ export function seedState(seed = DEFAULT_SEED): SandboxState {
   const room = newRoom(rng, { name: "Board Room", location_id: building.id, type: "ZoomRoom" });
   const auditor = { id: rng.id(), name: "Auditor", description: "Reads reports", type: "common", privileges: ["Report:Read"] };
 
+  // Drawn after everything above, so adding them left every earlier ID as it was.
+  const standupStart = EPOCH - 3 * day;
+  const pastStandup: PastMeetingRecord = {
+    uuid: rng.uuid(),
+    id: standup.id,
+    host_id: String(owner.id),
+    topic: standup.topic,
+    type: 8,
+    start_time: iso(standupStart),
+    end_time: iso(standupStart + 15 * 60_000),
+    duration: 15,
+    participants: participantsOf(rng, [owner, admin, member], standupStart, 15),
+    polls: [],
+  };
+  const users = [owner, admin, member];
+  const pastMeetings = [past, pastStandup];
+  const recordings = [recording];
+
   return {
     version: STATE_VERSION,
     seed,
     accountId: "sandbox-account",
-    users: [owner, admin, member],
+    users,
     meetings: [standup, review, oneOnOne],
     webinars: [webinar],
-    pastMeetings: [past],
-    recordings: [recording],
+    pastMeetings,
+    recordings,
+    ...transcriptsAndSummaries(rng, { users, pastMeetings, recordings }),
     groups,
     roles: [
       { id: "0", name: "Owner", description: "Account owner", type: "common" },
@@ -173,6 +184,77 @@ export function seedState(seed = DEFAULT_SEED): SandboxState {
     // Last, so it counts every ID drawn above.
     rng: rng.position,
   };
+}
+
+/** Who attended a past meeting: everyone from its start (a minute apart) until it ended `minutes` later. */
+function participantsOf(rng: Rng, people: Json[], start: number, minutes: number): Json[] {
+  return people.map((u, i) => ({
+    id: String(u.id ?? ""),
+    user_id: String(rng.int(16_000_000, 16_999_999)),
+    name: `${String(u.first_name)} ${String(u.last_name)}`,
+    user_email: u.email,
+    join_time: iso(start + i * 60_000),
+    leave_time: iso(start + minutes * 60_000),
+    duration: (minutes - i) * 60,
+    status: "in_meeting",
+  }));
+}
+
+/**
+ * A transcript for every past meeting with a cloud recording and a summary for every past meeting:
+ * for the starting data and for state files from before version 3.
+ */
+export function transcriptsAndSummaries(rng: Rng, s: Pick<SandboxState, "users" | "pastMeetings" | "recordings">): Pick<SandboxState, "transcripts" | "meetingSummaries"> {
+  const recorded = new Set(s.recordings.map((r) => String(r.uuid)));
+  return {
+    transcripts: s.pastMeetings.filter((m) => recorded.has(m.uuid)).map((m) => newTranscript(rng, m)),
+    meetingSummaries: s.pastMeetings.map((m) => newMeetingSummary(rng, m, s.users)),
+  };
+}
+
+export function newTranscript(rng: Rng, past: PastMeetingRecord): TranscriptRecord {
+  return { meeting_uuid: past.uuid, created_time: iso(Date.parse(past.end_time) + 5 * 60_000), download_id: rng.id() };
+}
+
+// Our own stock phrases for the generated summaries.
+const POINTS = [
+  "went through the open items from the last session",
+  "gave an update on the work in progress",
+  "raised a risk to the timeline and proposed a way around it",
+  "asked for feedback on the draft plan",
+  "recapped the decisions made so far",
+  "offered to help with testing before the release",
+];
+const STEPS = [
+  "send the notes to everyone who joined",
+  "book a follow-up before the next session",
+  "update the shared plan with the decisions from this meeting",
+  "check the open questions with the wider team",
+];
+
+const listOf = (names: string[]) => (names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)!}`);
+
+/** A summary in Markdown that names the meeting's topic, its host and every participant. */
+export function newMeetingSummary(rng: Rng, past: PastMeetingRecord, users: Json[]): MeetingSummaryRecord {
+  const host = users.find((u) => u.id === past.host_id);
+  const names = past.participants.map((p) => String(p.name));
+  const hostName = host ? `${String(host.first_name)} ${String(host.last_name)}`.trim() : (names[0] ?? "The host");
+  const others = names.filter((n) => n !== hostName);
+  const created = iso(Date.parse(past.end_time) + 2 * 60_000);
+  // The seed picks where in each list of phrases to start; each person then gets the next one.
+  const point = rng.int(0, POINTS.length - 1);
+  const step = rng.int(0, STEPS.length - 1);
+  const content = [
+    "## Quick recap",
+    `${hostName} hosted "${past.topic}" on ${past.start_time.slice(0, 10)} for ${past.duration} minutes, with ${listOf(others.length ? others : names)}.`,
+    "",
+    "## Discussion",
+    ...names.map((n, i) => `- **${n}** ${POINTS[(point + i) % POINTS.length]!}.`),
+    "",
+    "## Next steps",
+    ...[hostName, ...others.slice(0, 1)].map((n, i) => `- **${n}**: ${STEPS[(step + i) % STEPS.length]!}.`),
+  ].join("\n");
+  return { meeting_uuid: past.uuid, title: `${past.topic}: meeting summary`, content, created_time: created, last_modified_time: created, last_modified_user_id: past.host_id, doc_id: rng.id() };
 }
 
 export function newPhoneUser(rng: Rng, user: Json, siteId: string, extension: number): PhoneUserRecord {

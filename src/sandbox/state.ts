@@ -57,7 +57,30 @@ export interface PhoneUserRecord extends Json {
   status: string;
 }
 
-export const STATE_VERSION = 2;
+/** A recorded past meeting's transcript; the meeting's cloud recording holds it, so deleting that for good deletes it too. */
+export interface TranscriptRecord extends Json {
+  /** The past meeting instance (its UUID). */
+  meeting_uuid: string;
+  created_time: string;
+  /** The last part of its download URL. */
+  download_id: string;
+}
+
+/** An AI Companion summary of a past meeting instance; deleting it moves it to the trash, as in Zoom. */
+export interface MeetingSummaryRecord extends Json {
+  meeting_uuid: string;
+  title: string;
+  /** Markdown, generated from the meeting's topic and participants. */
+  content: string;
+  created_time: string;
+  last_modified_time: string;
+  last_modified_user_id: string;
+  /** The last part of its Zoom Docs URL. */
+  doc_id: string;
+  trashed?: boolean;
+}
+
+export const STATE_VERSION = 3;
 
 export interface SandboxState {
   /** Bumped when the shape changes; older files are upgraded on load, unknown ones refused. */
@@ -71,6 +94,10 @@ export interface SandboxState {
   webinars: MeetingRecord[];
   pastMeetings: PastMeetingRecord[];
   recordings: Json[];
+  /** One per past meeting with a cloud recording (version 3). */
+  transcripts: TranscriptRecord[];
+  /** One per past meeting (version 3). */
+  meetingSummaries: MeetingSummaryRecord[];
   /** Groups; `members` holds user IDs, and the first group a user joins is their primary one. */
   groups: Json[];
   /** Roles; a user's role is `role_id` on the user. */

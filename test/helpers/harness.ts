@@ -6,6 +6,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { createApp, type App } from "../../src/app.js";
 import { parseConfig, type ConfigInput } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
+import type { Catalog } from "../../src/catalog/load.js";
 import { catalog } from "./catalog.js";
 import { FakeZoom, type FakeZoomOptions } from "./fake-zoom.js";
 
@@ -35,6 +36,8 @@ export interface HarnessOptions {
   readonly sandbox?: boolean;
   /** Real clock and real sleeps (for tests against a real limiter); `waits` stays empty. */
   readonly realTime?: boolean;
+  /** Serve this catalog instead of the one on disk (e.g. with tools the catalog does not have yet). */
+  readonly catalog?: Catalog;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -59,7 +62,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const clock = { now: Date.parse("2026-03-02T10:00:00.250Z") };
   const app = await createApp(
     options.sandbox ? parseConfig({ ...Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== "")), sandbox: "1" }) : config,
-    catalog,
+    options.catalog ?? catalog,
     createLogger("debug", sink),
     options.realTime
       ? {}

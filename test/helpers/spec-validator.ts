@@ -208,3 +208,37 @@ export async function validateRequest(file: string, method: string, templatePath
     errors: (result.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? e.keyword}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ""}`),
   };
 }
+
+/**
+ * Validates a response body against the schema `file` documents for `method path` and `status`,
+ * strictly: besides types, formats and enums, a field the schema does not name is an error.
+ */
+export async function validateResponse(file: string, method: string, templatePath: string, status: number, body: unknown): Promise<Verdict> {
+  const m = method.toLowerCase();
+  const api = await backend(`${file} ${method} ${templatePath} strict response`, () => {
+    const spec = load(file);
+    const op = structuredClone(spec.paths[templatePath][m]) as Json;
+    walk(op.responses, (s) => {
+      if (s.type === "object" && s.properties && s.additionalProperties === undefined) s.additionalProperties = false;
+    });
+    return { openapi: spec.openapi, info: spec.info, paths: { [templatePath]: { [m]: op } }, components: spec.components ?? {} };
+  });
+  const operation = api.getOperations().find((o) => o.path === templatePath && o.method === m);
+  if (!operation) return { valid: false, errors: [`${file} has no operation ${method} ${templatePath}`] };
+  const result = api.validateResponse(body, operation, status);
+  return {
+    valid: result.valid,
+    errors: (result.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? e.keyword}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ""}`),
+  };
+}
+
+/** Every `METHOD /path` in Zoom's current specs (not the master-account ones). */
+export function currentSpecEndpoints(): Set<string> {
+  const out = new Set<string>();
+  for (const file of ["accounts", "chatbot", "meetings", "phone", "rooms", "team-chat", "users"].map((f) => `${f}-current.json`)) {
+    for (const [path, ops] of Object.entries((load(file).paths ?? {}) as Json)) {
+      for (const method of Object.keys(ops as Json)) if (["get", "post", "put", "patch", "delete"].includes(method)) out.add(`${method.toUpperCase()} ${path}`);
+    }
+  }
+  return out;
+}
