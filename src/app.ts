@@ -15,7 +15,7 @@ import type { Sandbox } from "./sandbox/index.js";
 import type { ToolSpec } from "./tools/define.js";
 import type { MetaTool } from "./tools/discovery.js";
 import { ScopeGate } from "./tools/scopes.js";
-import { DISCOVERY_TOOLS, selectTools, type Served } from "./tools/select.js";
+import { DISCOVERY_TOOLS, extendedAccess, selectTools, type Served } from "./tools/select.js";
 import type { FileAccess } from "./tools/files.js";
 import type { AccessToken, TokenProvider } from "./auth/index.js";
 import { CallTracker, notice } from "./transports/calls.js";
@@ -90,7 +90,7 @@ class NoticingTokenProvider implements TokenProvider {
  */
 export async function createApp(config: Config, catalog: Catalog, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
   const extendedSource = () => ({ tools: catalog.extended, toolsets: catalog.extendedToolsets });
-  const served = selectTools(catalog.tools, config, { all: extendedSource, toolset: (id) => catalog.extendedToolset(id) });
+  const served = selectTools(catalog.tools, config, extendedAccess(catalog));
   // Tools the token's granted scopes cannot call are hidden once a Server-to-Server token tells them.
   const gate = new ScopeGate(config.showAllTools);
   // Discovery (and its search library) is imported only when a discovery tool is served; narrowing

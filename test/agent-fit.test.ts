@@ -1,14 +1,15 @@
 /** Toolsets, read-only mode, discovery, and results that fit a context window. */
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config.js";
-import { allTools } from "./helpers/catalog.js";
-import { DEFAULT_PROFILE, DISCOVERY_TOOLS, selectTools, SelectionError } from "../src/tools/select.js";
+import { allTools, catalog } from "./helpers/catalog.js";
+import { DEFAULT_PROFILE, DISCOVERY_TOOLS, extendedAccess, selectTools, SelectionError } from "../src/tools/select.js";
 import { fitJson, project } from "../src/tools/shaping.js";
+import { annotationsFor } from "../src/tools/define.js";
 import { listSize } from "../bench/list-sizes.js";
 import { startHarness, textOf, type Harness } from "./helpers/harness.js";
 
 const sel = (toolsets = "", tools = "", exclude = "", readOnly = "") =>
-  selectTools(allTools, parseConfig({ toolsets, tools, excludeTools: exclude, readOnly }));
+  selectTools(allTools, parseConfig({ toolsets, tools, excludeTools: exclude, readOnly }), extendedAccess(catalog));
 
 describe("choosing tools", () => {
   it.each([
@@ -32,9 +33,12 @@ describe("choosing tools", () => {
   });
 
   it("discovery reaches every tool that survives exclusions and read-only mode", () => {
-    expect(sel().callable).toHaveLength(373);
-    expect(sel("", "", "delete_meeting").callable).toHaveLength(372);
-    expect(sel("", "", "", "1").callable).toHaveLength(173);
+    // The catalog and the extended set; the master-account set only once chosen.
+    const extended = catalog.extended.filter((t) => t.set === "extended");
+    expect(sel().callable).toHaveLength(373 + extended.length);
+    expect(sel("", "", "delete_meeting").callable).toHaveLength(372 + extended.length);
+    expect(sel("", "", "", "1").callable).toHaveLength(173 + extended.filter((t) => annotationsFor(t).readOnlyHint).length);
+    expect(sel("default,master_account").callable).toHaveLength(373 + catalog.extended.length);
   });
 
   it.each([
@@ -47,7 +51,7 @@ describe("choosing tools", () => {
   });
 
   it("names only real tools in the default profile", () => {
-    for (const name of DEFAULT_PROFILE) expect(allTools.map((t) => t.name)).toContain(name);
+    for (const name of DEFAULT_PROFILE) expect([...allTools, ...catalog.extended].map((t) => t.name)).toContain(name);
     expect(DISCOVERY_TOOLS).toHaveLength(3);
   });
 });
@@ -72,7 +76,8 @@ describe("discovery through a real client", () => {
     const search = JSON.parse(textOf(await h.call("search_zoom_tools", { query: "livestream" }))) as { matches: { name: string }[] };
     expect(search.matches.slice(0, 3).map((m) => m.name)).toContain("update_meeting_livestream");
     const live = JSON.parse(textOf(await h.call("search_zoom_tools", { query: "live stream", limit: 3 }))) as { matches: { name: string }[] };
-    expect(live.matches.every((m) => m.name.includes("livestream"))).toBe(true);
+    // "live stream" is also the extended set's live_streaming join tokens.
+    expect(live.matches.every((m) => /live_?stream/.test(m.name))).toBe(true);
 
     const described = JSON.parse(textOf(await h.call("describe_zoom_tool", { name: "update_meeting_livestream" })));
     expect(described.endpoint).toBe("PATCH /meetings/{meetingId}/livestream");

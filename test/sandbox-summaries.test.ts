@@ -1,10 +1,8 @@
 /**
  * The sandbox answers endpoints beyond the catalog (the extended set): transcripts, AI Companion
  * meeting summaries and recording analytics are stateful and follow the past meetings, recordings
- * and participants; the rest get their documented example. The extended tools are not in the
- * catalog yet, so these tests add stand-ins for them (same method, path and parameters) to a
- * catalog of their own: served as tools through a real MCP client, and as the catalog's `extended`
- * set straight through the sandbox's fetch. Endpoints are named by method and path.
+ * and participants; the rest get their documented example. The tools are served through a real MCP
+ * client, and the catalog's extended set is also tested straight through the sandbox's fetch.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,54 +14,31 @@ import { createCatalog, type Catalog } from "../src/catalog/load.js";
 import { loadExampleResponses } from "../src/sandbox/examples.js";
 import { Sandbox, SANDBOX_API_BASE_URL, SANDBOX_EXAMPLE_HEADER, SANDBOX_TOKEN } from "../src/sandbox/index.js";
 import { seedState } from "../src/sandbox/seed.js";
-import type { JsonSchema, ToolSpec } from "../src/tools/define.js";
+import type { ToolSpec } from "../src/tools/define.js";
 import { catalog } from "./helpers/catalog.js";
 import { startHarness, textOf, type Harness } from "./helpers/harness.js";
 import { specsPresent, validateResponse } from "./helpers/spec-validator.js";
 
 const NOTE = "sandbox: example response, no state kept";
-const meetingIdSchema = (catalog.tool("list_meeting_recordings")!.inputSchema.properties as Record<string, JsonSchema>).meetingId!;
-const page = { page_size: { type: "integer", minimum: 1, maximum: 300 }, next_page_token: { type: "string" } };
-const date = { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" };
-const dateTime = { type: "string", minLength: 1 };
 
-/** A stand-in for an extended tool: the endpoint's method, path and parameters, nothing more. */
-function stand(name: string, method: ToolSpec["method"], path: string, toolset: string, query: Record<string, JsonSchema> = {}, paginated = false): ToolSpec {
-  const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-  const params = Object.fromEntries(pathParams.map((p) => [p, p === "meetingId" ? meetingIdSchema : { type: "string", minLength: 1 }]));
-  return {
-    name,
-    title: name,
-    toolset,
-    method,
-    path,
-    description: `Test stand-in for ${method} ${path}.`,
-    scopes: [],
-    rateLimit: "Light",
-    pathParams,
-    queryParams: Object.keys(query).map((q) => ({ name: q })),
-    bodyParams: [],
-    paginated,
-    inputSchema: { type: "object", properties: { ...params, ...query }, required: pathParams, additionalProperties: false },
-  };
-}
-
-const EXTENDED: readonly ToolSpec[] = [
-  stand("get_meeting_transcript", "GET", "/meetings/{meetingId}/transcript", "transcripts"),
-  stand("delete_meeting_transcript", "DELETE", "/meetings/{meetingId}/transcript", "transcripts"),
-  stand("list_meeting_summaries", "GET", "/meetings/meeting_summaries", "meeting_summaries", { ...page, from: dateTime, to: dateTime, time_filter_field: { type: "string", enum: ["summary_start_time", "summary_created_time"] } }, true),
-  stand("get_meeting_summary", "GET", "/meetings/{meetingId}/meeting_summary", "meeting_summaries"),
-  stand("delete_meeting_summary", "DELETE", "/meetings/{meetingId}/meeting_summary", "meeting_summaries"),
-  stand("get_meeting_recordings_analytics_summary", "GET", "/meetings/{meetingId}/recordings/analytics_summary", "cloud_recording_extended", { from: date, to: date }),
-  stand("list_meeting_recordings_analytics_details", "GET", "/meetings/{meetingId}/recordings/analytics_details", "cloud_recording_extended", { ...page, from: date, to: date, type: { type: "string", enum: ["by_view", "by_download"] } }, true),
-  stand("get_phone_user_ai_call_summary", "GET", "/phone/user/{userId}/ai_call_summary/{aiCallSummaryId}", "phone_call_logs"),
-  stand("download_phone_recording_transcript", "GET", "/phone/recording_transcript/download/{recordingId}", "transcripts"),
+/** The extended tools these tests call, as the catalog has them. */
+const NAMES = [
+  "get_meeting_transcript",
+  "delete_meeting_transcript",
+  "list_meeting_summaries",
+  "get_meeting_summary",
+  "delete_meeting_summary",
+  "get_meeting_recordings_analytics_summary",
+  "list_meeting_recordings_analytics_details",
+  "get_phone_user_ai_call_summary",
+  "download_phone_recording_transcript",
 ];
+const EXTENDED: readonly ToolSpec[] = NAMES.map((n) => catalog.tool(n)!);
 
-/** The catalog with the stand-ins served as tools, for a real MCP client. */
+/** The catalog with these tools served as tools, for a real MCP client. */
 const served = createCatalog([...catalog.tools, ...EXTENDED]);
-/** The catalog as it will be: its tools, and the stand-ins as its extended set. */
-const withExtended: Catalog & { extended: readonly ToolSpec[] } = { ...createCatalog(catalog.tools), extended: EXTENDED };
+/** The catalog, with its extended set, for the sandbox's own fetch. */
+const withExtended: Catalog = catalog;
 
 let h: Harness;
 afterEach(() => h?.close());

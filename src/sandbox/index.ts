@@ -66,8 +66,7 @@ export class Sandbox {
     this.limiter = options.rateLimits ? new RateLimiter(options.rateLimits) : undefined;
     this.generic = genericAnswer(options.examples ?? loadExampleResponses());
     // The extended set (Zoom's operations beyond the catalog, and the master-account ones) is answered too.
-    const extended = (options.catalog as { readonly extended?: readonly ToolSpec[] }).extended ?? [];
-    this.routes = [...options.catalog.tools, ...extended]
+    this.routes = [...options.catalog.tools, ...options.catalog.extended]
       .map((tool) => {
         const names: string[] = [];
         const source = tool.path.replace(/\{([^}]+)\}/g, (_, name: string) => (names.push(name), "([^/]+)"));

@@ -65,6 +65,15 @@ export interface ExtendedAccess {
   readonly toolset: (id: string) => readonly ToolSpec[];
 }
 
+/** The access for a catalog value (src/catalog/load.ts). */
+export function extendedAccess(catalog: {
+  readonly extended: readonly ToolSpec[];
+  readonly extendedToolsets: ReadonlyMap<string, { readonly set: string }>;
+  extendedToolset(id: string): readonly ToolSpec[];
+}): ExtendedAccess {
+  return { all: () => ({ tools: catalog.extended, toolsets: catalog.extendedToolsets }), toolset: (id) => catalog.extendedToolset(id) };
+}
+
 const NO_EXTENDED: ExtendedAccess = { all: () => ({ tools: [], toolsets: new Map() }), toolset: () => [] };
 
 /**

@@ -231,14 +231,3 @@ export async function validateResponse(file: string, method: string, templatePat
     errors: (result.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? e.keyword}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ""}`),
   };
 }
-
-/** Every `METHOD /path` in Zoom's current specs (not the master-account ones). */
-export function currentSpecEndpoints(): Set<string> {
-  const out = new Set<string>();
-  for (const file of ["accounts", "chatbot", "meetings", "phone", "rooms", "team-chat", "users"].map((f) => `${f}-current.json`)) {
-    for (const [path, ops] of Object.entries((load(file).paths ?? {}) as Json)) {
-      for (const method of Object.keys(ops as Json)) if (["get", "post", "put", "patch", "delete"].includes(method)) out.add(`${method.toUpperCase()} ${path}`);
-    }
-  }
-  return out;
-}
