@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { seedState } from "../src/sandbox/seed.js";
 import type { SandboxState } from "../src/sandbox/state.js";
 import { statefulHandlers } from "../src/sandbox/resources.js";
-import { allTools } from "./helpers/catalog.js";
+import { allTools, catalog } from "./helpers/catalog.js";
 import { startHarness, textOf, type Harness } from "./helpers/harness.js";
 import { minimalObject } from "./helpers/minimal-args.js";
 
@@ -161,6 +161,26 @@ describe("sandbox", () => {
     }
     expect(failures).toEqual([]);
   });
+
+  it("every extended and master-account tool answers for minimal valid arguments, marked as an example where no state is kept", async () => {
+    h = await startHarness({ sandbox: true, config: { toolsets: "extended,master_account" } });
+    const failures: string[] = [];
+    let examples = 0;
+    for (const tool of catalog.extended) {
+      h.app.sandbox!.state = seedState();
+      const ids = h.app.sandbox!.exampleIds(tool);
+      const args = minimalObject(tool.inputSchema);
+      for (const p of tool.pathParams) if (ids[p]) args[p] = ids[p];
+      if (tool.bodyEncoding === "multipart") Object.assign(args, { file_base64: Buffer.from("png").toString("base64"), file_name: "a.png" });
+      const result = await h.call(tool.name, args);
+      if (result.isError) failures.push(`${tool.name}: ${textOf(result).split("\n")[0]}`);
+      else if (textOf(result).includes("sandbox: example response, no state kept")) examples++;
+    }
+    expect(failures).toEqual([]);
+    // Transcripts, summaries and recording analytics answer from the state; the rest say they are examples.
+    expect(examples).toBeGreaterThan(catalog.extended.length - 20);
+    expect(examples).toBeLessThan(catalog.extended.length);
+  }, 120_000);
 });
 
 /** Stateful endpoints check what a call names against the state, as Zoom does: give them real things. */
