@@ -151,7 +151,7 @@ export const SETTINGS = {
     arg: "a,b",
     env: "ZOOM_TOOLSETS",
     defaultText: "the default profile",
-    doc: 'toolsets to serve: ids, "all", "default" or "discovery"',
+    doc: 'toolsets to serve: ids, "all" (the catalog), "default", "discovery", "extended" or "master_account"',
     schema: list,
   }),
   tools: setting({ group: "tools", flag: "tools", arg: "n1,n2", env: "ZOOM_TOOLS", doc: "add single tools", schema: list }),

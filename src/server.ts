@@ -62,7 +62,7 @@ export function instructionsFor(options: { discovery: boolean; sandbox?: boolean
     "zoom-mcp exposes the Zoom REST API v2 as tools, one per endpoint, named verb first (list_, get_, create_, update_, delete_).",
     ...(options.discovery
       ? [
-          "Only the most-used tools are listed, most with their common fields only (they accept every field describe_zoom_tool shows). To reach any other endpoint: search_zoom_tools, describe_zoom_tool for its arguments, then call_zoom_tool with {name, arguments}.",
+          "Only the most-used tools are listed, most with their common fields only (they accept every field describe_zoom_tool shows). To reach any other endpoint: search_zoom_tools, describe_zoom_tool for its arguments, then call_zoom_tool with {name, arguments}. Search also covers the rest of Zoom's current API (marked set: extended), e.g. AI Companion meeting summaries and transcripts.",
         ]
       : []),
     "IDs: meeting and webinar IDs can exceed 10 digits (pass them as strings if your client rounds large numbers); userId takes a user ID, an email address, or 'me'.",
