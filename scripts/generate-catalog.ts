@@ -186,8 +186,15 @@ function catalogEntry(
 
   let upload: { formField: string } | null = null;
   if (op.body?.kind === "object" && op.multipart) {
-    const [field] = Object.keys(op.body.properties);
-    upload = { formField: field! };
+    const field = op.fileField ?? Object.keys(op.body.properties)[0]!;
+    upload = { formField: field };
+    // The form's other fields travel as text fields next to the file.
+    for (const [name, prop] of Object.entries(op.body.properties)) {
+      if (name === field) continue;
+      const input = taken.has(name) ? `body_${name}` : name;
+      body.push(input === name ? { name } : { name: input, wire: name });
+      add(input, { description: describe(name, prop), ...schemaOf(prop.node, { ...ctx, path: name }) }, prop.required && !override?.fields.includes(name));
+    }
     add("file_path", { description: "Path of a local file to upload (read by the zoom-mcp process). Give this or file_base64.", type: "string", minLength: 1 }, false);
     add("file_base64", { description: "The file's bytes, base64-encoded. Give this or file_path.", type: "string", minLength: 1 }, false);
     add("file_name", { description: "File name sent to Zoom, with its extension (e.g. background.png). Required with file_base64; defaults to the file_path's name.", type: "string", minLength: 1, maxLength: 255 }, false);

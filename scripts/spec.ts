@@ -65,6 +65,8 @@ export interface Operation {
   /** Top-level body: an object's fields, or undefined when the call has no body. */
   readonly body?: Node;
   readonly multipart: boolean;
+  /** For a multipart body: the form field that carries the file (the others are text fields). */
+  readonly fileField?: string;
   readonly scopes: string[];
   readonly rateLimit?: string;
   readonly returnsCollection: boolean;
@@ -138,6 +140,7 @@ export class SpecReader {
     const params: Param[] = [];
     let body: Node | undefined;
     let multipart = false;
+    let fileField: string | undefined;
     const declaredPath = new Set<string>();
     for (const raw of (op.parameters ?? []) as Json[]) {
       specText.push(raw.description ?? "");
@@ -147,6 +150,7 @@ export class SpecReader {
       }
       if (raw.in === "formData") {
         multipart = true;
+        if (raw.type === "file") fileField ??= raw.name;
         body = mergeInto(body, { kind: "object", properties: { [raw.name]: { node: { kind: "string" }, required: !!raw.required } } });
         continue;
       }
@@ -174,7 +178,10 @@ export class SpecReader {
       this.quirk(key, "requestBody has no `content`", "Treated as a call without a body.");
     }
     for (const [type, media] of Object.entries(content ?? {})) {
-      if (type === "multipart/form-data") multipart = true;
+      if (type === "multipart/form-data") {
+        multipart = true;
+        fileField = fileFieldOf((media as Json).schema ?? {});
+      }
       body = this.node((media as Json).schema ?? {}, key, specText, legacy);
       break;
     }
@@ -192,6 +199,7 @@ export class SpecReader {
       params,
       ...(body ? { body } : {}),
       multipart,
+      ...(multipart && fileField ? { fileField } : {}),
       scopes: scopesOf(op),
       ...(rateLimitOf(op) ? { rateLimit: rateLimitOf(op)! } : {}),
       returnsCollection: method === "GET" && returnsCollection(op, path, params),
@@ -292,6 +300,16 @@ export class SpecReader {
     }
     return { kind: "any" };
   }
+}
+
+/**
+ * The field of a multipart body that carries the file: the one the spec marks `format: binary`
+ * (or an array of such), else the one called `file`, else the only or first field.
+ */
+function fileFieldOf(schema: Json): string | undefined {
+  const props = Object.entries((schema.properties ?? {}) as Json);
+  const binary = props.find(([, p]) => p?.format === "binary" || p?.items?.format === "binary");
+  return (binary ?? props.find(([name]) => name === "file") ?? props[0])?.[0];
 }
 
 function clean<T extends object>(node: T): T {

@@ -154,6 +154,39 @@ describe("one request per tool, through a real MCP client", () => {
   });
 });
 
+describe("uploads with more form fields than the file", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ fakeOptions: { permissive: true }, config: { toolsets: "chat_emoji,chat_files,webinars_extended" } });
+  });
+  afterAll(() => h.close());
+
+  /** The parts of a multipart body in order: name, file name if a file, text if not. */
+  const parts = (raw: string) => [...raw.matchAll(/name="([^"]+)"(?:; filename="([^"]+)")?[^\r]*\r\n(?:[^\r]+\r\n)*\r\n([^\r]*)/g)].map((m) => (m[2] ? `${m[1]}=file:${m[2]}` : `${m[1]}=${m[3]}`));
+
+  it("the spec's binary field carries the file; the other fields go first, as text", async () => {
+    h.fake.reset();
+    const file = { file_base64: Buffer.from("png-bytes").toString("base64"), file_name: "smile.png" };
+    const emoji = await h.call("create_chat_emoji_file", { name: "smile_1", ...file });
+    expect(emoji.isError, textOf(emoji)).toBeFalsy();
+    const chat = await h.call("create_chat_user_messages_file", { userId: "me", to_channel: "ch1", ...file });
+    expect(chat.isError, textOf(chat)).toBeFalsy();
+    const background = await h.call("create_webinar_branding_virtual_background", { webinarId: 85746065432, default: true, ...file });
+    expect(background.isError, textOf(background)).toBeFalsy();
+    expect(h.fake.requests.map((r) => parts(r.rawBody))).toEqual([
+      ["name=smile_1", "file=file:smile.png"],
+      ["to_channel=ch1", "files=file:smile.png"],
+      ["default=true", "file=file:smile.png"],
+    ]);
+  });
+
+  it("a required text field is required like any other argument", async () => {
+    const refused = await h.call("create_chat_emoji_file", { file_base64: Buffer.from("png").toString("base64"), file_name: "a.png" });
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toContain("name");
+  });
+});
+
 describe("the catalog JSON is the reviewed snapshot", () => {
   const shared = existsSync(join(SHARED, "zoom-openapi", "catalog-map.json"));
   if (!shared) console.warn(`catalog.test: ${SHARED}/zoom-openapi is missing, so the regeneration check is skipped.`);

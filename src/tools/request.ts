@@ -19,7 +19,7 @@ export async function buildRequest(tool: ToolSpec, args: Readonly<Record<string,
   if (Object.keys(query).length) request.query = toSearchParams(query);
 
   if (tool.bodyEncoding === "multipart" && tool.upload) {
-    request.form = await uploadForm(tool.upload.formField, args, files);
+    request.form = await uploadForm(tool.upload.formField, tool.bodyParams, args, files);
   } else if (tool.bodyParams.length === 1 && tool.bodyParams[0]!.wire === "") {
     request.json = args[tool.bodyParams[0]!.name];
   } else if (tool.bodyParams.length) {
@@ -42,7 +42,7 @@ const MIME: Record<string, string> = {
   ".mov": "video/quicktime",
 };
 
-async function uploadForm(formField: string, args: Readonly<Record<string, unknown>>, files: FileAccess): Promise<FormData> {
+async function uploadForm(formField: string, fields: ToolSpec["bodyParams"], args: Readonly<Record<string, unknown>>, files: FileAccess): Promise<FormData> {
   const filePath = args.file_path as string | undefined;
   const base64 = args.file_base64 as string | undefined;
   if (!filePath === !base64) throw new UploadError("give exactly one of file_path or file_base64");
@@ -63,6 +63,11 @@ async function uploadForm(formField: string, args: Readonly<Record<string, unkno
     if (bytes.length > MAX_UPLOAD_BYTES) throw new UploadError(`file_base64: the file is ${bytes.length} bytes; the limit is ${MAX_UPLOAD_BYTES}`);
   }
   const form = new FormData();
+  // The form's other fields go first, as text: scalars as they print, anything else as JSON.
+  for (const f of fields) {
+    const value = args[f.name];
+    if (value !== undefined) form.append(f.wire ?? f.name, typeof value === "object" && value !== null ? JSON.stringify(value) : String(value));
+  }
   form.set(formField, new Blob([bytes], { type: MIME[extname(name!).toLowerCase()] ?? "application/octet-stream" }), name!);
   return form;
 }
