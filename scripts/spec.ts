@@ -99,6 +99,13 @@ export class SpecReader {
     if (!this.quirks.some((q) => q.where === where && q.quirk === quirk)) this.quirks.push({ where, quirk, handling });
   }
 
+  /** True (and recorded) when a `pattern` is a date-format picture (`yyyy-MM-dd HH:mm:ss`), not a regular expression. */
+  datePicture(pattern: string, where: string): boolean {
+    if (!/^(?:yyyy|yy|MM|dd|HH|hh|mm|ss|SSS|[-:.\s'T/])+$/.test(pattern) || !/yy/.test(pattern)) return false;
+    this.quirk(where, `\`pattern: ${pattern}\` is a date-format picture, not a regular expression (as one it matches only that literal text)`, "Dropped: the field's `format` and description say what to send.");
+    return true;
+  }
+
   /** Global quirks of the 2021 file that affect how every legacy operation is read. */
   scanLegacyFile(): void {
     const spec = this.load(LEGACY_FILE);
@@ -226,6 +233,10 @@ export class SpecReader {
       }
       const nodes = variants.map((v) => this.node(v, where, specText, legacy, depth + 1));
       if (nodes.every((n) => n.kind === "object")) {
+        // Variants told apart by a field each pins to its own value (`search_type`) are kept apart below
+        // the top level, each with its own required fields. A tool's arguments (the top level) cannot be
+        // a union in a portable listing, so there the variants are merged like any others.
+        if (depth > 0 && discriminator(nodes as Extract<Node, { kind: "object" }>[])) return { kind: "union", variants: nodes };
         const labels = variants.map((v, i) => (typeof v.title === "string" && /^[A-Za-z0-9_]+$/.test(v.title) ? v.title : `${i + 1}`));
         return mergeVariants(nodes as Extract<Node, { kind: "object" }>[], labels);
       }
@@ -248,7 +259,7 @@ export class SpecReader {
         minLength: schema.minLength,
         maxLength: schema.maxLength,
         format: CARRIED_FORMATS.has(schema.format) ? schema.format : undefined,
-        pattern: typeof schema.pattern === "string" ? schema.pattern : undefined,
+        pattern: typeof schema.pattern === "string" && !this.datePicture(schema.pattern, where) ? schema.pattern : undefined,
         default: schema.default,
       });
     }
@@ -292,6 +303,10 @@ export class SpecReader {
       if (Array.isArray(schema.required) && required.size !== schema.required.length) {
         this.quirk(where, "duplicate name in a `required` list", "Duplicates ignored.");
       }
+      const undeclared = [...required].filter((name) => !(name in schema.properties));
+      if (undeclared.length) {
+        this.quirk(where, `\`required\` names ${undeclared.map((n) => `\`${n}\``).join(", ")}, which the object does not declare`, "Ignored: with no schema there is nothing the tool could send, so it takes only the declared fields.");
+      }
       const properties: Record<string, Prop> = {};
       for (const [name, sub] of Object.entries(schema.properties as Json)) {
         properties[name] = { node: this.node((sub ?? {}) as Json, where, specText, legacy, depth + 1), required: required.has(name) };
@@ -300,6 +315,17 @@ export class SpecReader {
     }
     return { kind: "any" };
   }
+}
+
+/** A field every variant has, pinned by each to a single value of its own: what tells the variants apart. */
+function discriminator(nodes: Extract<Node, { kind: "object" }>[]): string | undefined {
+  return Object.keys(nodes[0]!.properties).find((name) => {
+    const values = nodes.map((n) => {
+      const node = n.properties[name]?.node;
+      return node?.kind === "string" && node.enum?.length === 1 ? node.enum[0] : undefined;
+    });
+    return values.every((v) => v !== undefined) && new Set(values).size === nodes.length;
+  });
 }
 
 /**
