@@ -1,4 +1,8 @@
-/** Inventory-wide checks over all 373 tools: coverage, invariants, schemas, the catalog snapshot and one request each. */
+/**
+ * Inventory-wide checks over all 373 tools: coverage, invariants, schemas, the catalog snapshot and
+ * one request each. The naming, annotation, placement and schema invariants also hold for the 1,222
+ * extended and master-account tools (test/spec-conformance-extended.test.ts sends one request each).
+ */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +12,7 @@ import { README, withFreshTables } from "../scripts/readme.js";
 import { advertisedSchema } from "../src/catalog/advertise.js";
 import { encodePathParam } from "../src/http/url.js";
 import { ANNOTATION_OVERRIDES, annotationsFor, type ToolSpec } from "../src/tools/define.js";
-import { allTools } from "./helpers/catalog.js";
+import { allTools, catalog as loaded } from "./helpers/catalog.js";
 import { startHarness, textOf, type Harness } from "./helpers/harness.js";
 import { minimalObject } from "./helpers/minimal-args.js";
 
@@ -44,9 +48,16 @@ describe("catalog coverage", () => {
   });
 });
 
+/** The catalog's tools and the extended and master-account sets': one name space, one set of rules. */
+const everyTool: readonly ToolSpec[] = [...allTools, ...loaded.extended];
+
 describe("invariants over every tool", () => {
-  it("names are unique, snake_case, verb first and at most 48 characters", () => {
-    const names = allTools.map((t) => t.name);
+  it("covers the catalog and both extended sets", () => {
+    expect([allTools.length, loaded.extended.filter((t) => t.set === "extended").length, loaded.extended.filter((t) => t.set === "master_account").length]).toEqual([373, 575, 647]);
+  });
+
+  it("names are unique, snake_case, verb first and at most 48 characters, across every set", () => {
+    const names = everyTool.map((t) => t.name);
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) {
       expect(name).toMatch(new RegExp(`^(${VERBS.join("|")})_[a-z0-9_]+$`));
@@ -68,7 +79,7 @@ describe("invariants over every tool", () => {
   });
 
   it("annotations follow the method, unless an override with a reason says otherwise", () => {
-    for (const t of allTools) {
+    for (const t of everyTool) {
       const a = annotationsFor(t);
       expect(a.title).toBe(t.title);
       expect(a.openWorldHint).toBe(true);
@@ -82,7 +93,7 @@ describe("invariants over every tool", () => {
   });
 
   it("every path parameter is in the schema and required; every placement names a schema field", () => {
-    for (const t of allTools) {
+    for (const t of everyTool) {
       const schema = jsonSchemaOf(t);
       const inPath = [...t.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
       expect([...t.pathParams].sort(), t.name).toEqual([...inPath].sort());
@@ -107,7 +118,7 @@ describe("invariants over every tool", () => {
   });
 
   it("advertised schemas fit the common subset of Anthropic, OpenAI and Gemini function calling", () => {
-    for (const t of allTools) {
+    for (const t of everyTool) {
       const schema = advertisedSchema(t.inputSchema) as Schema;
       expect(schema.type, t.name).toBe("object");
       for (const k of ["anyOf", "oneOf", "allOf", "$ref", "$defs", "$schema"]) expect(schema[k], `${t.name} ${k}`).toBeUndefined();

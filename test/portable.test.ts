@@ -1,24 +1,47 @@
 /**
  * Schemas every framework takes (issue 9 §4): the portability invariant over every advertised
  * schema and over tools/list as served (all tools, the default profile with its compact listings,
- * the discovery tools), meeting/webinar IDs that take the number Zoom returned, `null` as "not
- * given", and free-form objects sent as JSON strings. All through a real MCP client.
+ * the discovery tools, the extended and master-account sets), meeting/webinar IDs that take the
+ * number Zoom returned, `null` as "not given", and free-form objects sent as JSON strings. All
+ * through a real MCP client. The extended and master-account sets (issue 15 §4) keep the same rules.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { advertisedSchema } from "../src/catalog/advertise.js";
+import { advertisedSchema, MAX_SCHEMA_BYTES } from "../src/catalog/advertise.js";
+import { readExtendedFiles } from "../src/catalog/load.js";
 import { portabilityProblems } from "../src/catalog/portable.js";
+import type { ToolSpec } from "../src/tools/define.js";
 import { validateArgs } from "../src/tools/validate.js";
 import { allTools, catalog } from "./helpers/catalog.js";
 import { startHarness, textOf, type Harness } from "./helpers/harness.js";
 
 const ID_NAME = /^(meeting|webinar)_?id$/i;
 
-describe("portability invariant", () => {
-  it("covers all 373 tools", () => expect(allTools).toHaveLength(373));
+/** The extended and master-account tools as stored, each with its full and its listed schema. */
+const extendedTools: readonly ToolSpec[] = readExtendedFiles().flatMap((f) => f.tools);
+const sets = [
+  ["catalog", allTools],
+  ["extended", extendedTools.filter((t) => t.set === "extended")],
+  ["master account", extendedTools.filter((t) => t.set === "master_account")],
+] as const;
 
-  it("every advertised catalog schema keeps every rule", () => {
-    const broken = allTools.flatMap((t) => portabilityProblems(advertisedSchema(t.inputSchema)).map((p) => `${t.name} ${p.rule} ${p.path}`));
-    expect(broken).toEqual([]);
+describe("portability invariant", () => {
+  it("covers all 373 catalog tools, 575 extended and 647 master-account tools", () => {
+    expect(sets.map(([, tools]) => tools.length)).toEqual([373, 575, 647]);
+    expect(extendedTools.map((t) => t.name).sort()).toEqual(catalog.extended.map((t) => t.name).sort());
+  });
+
+  for (const [set, tools] of sets) {
+    it(`every advertised ${set} schema keeps every rule and the size cap`, () => {
+      const broken = tools.flatMap((t) => portabilityProblems(advertisedSchema(t.inputSchema)).map((p) => `${t.name} ${p.rule} ${p.path}`));
+      expect(broken).toEqual([]);
+      const oversized = tools.filter((t) => JSON.stringify(advertisedSchema(t.inputSchema)).length > MAX_SCHEMA_BYTES).map((t) => t.name);
+      expect(oversized).toEqual([]);
+    });
+  }
+
+  it("every stored extended and master-account listing is the one advertise makes from the full schema", () => {
+    const stale = extendedTools.filter((t) => JSON.stringify(t.listedSchema) !== JSON.stringify(advertisedSchema(t.inputSchema))).map((t) => t.name);
+    expect(stale).toEqual([]);
   });
 
   it("the checker finds each kind of breach", () => {
@@ -47,8 +70,8 @@ describe("portability invariant", () => {
     expect(validateArgs(tool, { userId: "me", email: "a@example.com" }).ok).toBe(true);
   });
 
-  it("every meeting or webinar ID takes an integer", () => {
-    const stringOnly = allTools.flatMap((t) =>
+  it("every meeting or webinar ID takes an integer, in every set", () => {
+    const stringOnly = [...allTools, ...extendedTools].flatMap((t) =>
       Object.entries((t.inputSchema.properties ?? {}) as Record<string, { type?: string; anyOf?: { type: string }[] }>)
         .filter(([k, v]) => ID_NAME.test(k) && !(v.type === "integer" || v.anyOf?.some((b) => b.type === "integer")))
         .map(([k]) => `${t.name}.${k}`),
@@ -62,14 +85,22 @@ describe("tools/list as served", () => {
     ["all", "all"],
     ["default (compact listings)", ""],
     ["discovery", "discovery"],
+    ["extended", "extended"],
+    ["master account", "master_account"],
   ] as const) {
-    it(`${profile}: every listed schema keeps every rule`, async () => {
+    it(`${profile}: every listed schema keeps every rule, within the listing's token budget`, async () => {
       const h = await startHarness({ credentials: "static", config: { toolsets } });
       try {
         const { tools } = await h.client.listTools();
         expect(tools.length).toBeGreaterThan(2);
+        if (toolsets === "extended") expect(tools.filter((t) => catalog.tool(t.name)?.set === "extended")).toHaveLength(575);
+        if (toolsets === "master_account") expect(tools.filter((t) => catalog.tool(t.name)?.set === "master_account")).toHaveLength(647);
         const broken = tools.flatMap((t) => portabilityProblems(t.inputSchema).map((p) => `${t.name} ${p.rule} ${p.path}`));
         expect(broken).toEqual([]);
+        // As for the catalog (catalog-data.test.ts): at most 400 tokens a tool on average, none above 6,000 (tokens = JSON bytes / 4).
+        const tokens = tools.map((t) => Buffer.byteLength(JSON.stringify(t)) / 4);
+        expect(tokens.reduce((a, b) => a + b, 0) / tools.length).toBeLessThanOrEqual(400);
+        expect(Math.max(...tokens)).toBeLessThanOrEqual(6000);
       } finally {
         await h.close();
       }

@@ -7,6 +7,8 @@ import { allTools, catalog } from "./helpers/catalog.js";
 import { startHarness, textOf, type Harness } from "./helpers/harness.js";
 
 const byName = (name: string) => allTools.find((t) => t.name === name);
+/** The catalog's tools and the extended and master-account sets': names and aliases share one name space. */
+const everyTool = [...allTools, ...catalog.extended];
 
 describe("names", () => {
   it.each([
@@ -29,18 +31,21 @@ describe("names", () => {
 
   it("every title verb the rule knows is the verb of its tool's name", () => {
     const verbs = ["cancel", "recover", "join", "leave", "switch", "enable", "subscribe", "download", "search", "revoke", "check"];
-    const wrong = allTools.filter((t) => verbs.includes(t.title.split(/\s+/)[0]!.toLowerCase().replace(/-in$/, "")) && !verbs.includes(t.name.split("_")[0]!));
+    const wrong = everyTool.filter((t) => verbs.includes(t.title.split(/\s+/)[0]!.toLowerCase().replace(/-in$/, "")) && !verbs.includes(t.name.split("_")[0]!));
     expect(wrong.map((t) => `${t.name} (${t.title})`)).toEqual([]);
   });
 
-  it("no alias is also a current name, and every current name is unique", () => {
-    const names = new Set(allTools.map((t) => t.name));
-    expect(names.size).toBe(allTools.length);
-    expect(allTools.flatMap((t) => t.aliases ?? []).filter((a) => names.has(a))).toEqual([]);
+  it("no alias is also a current name, no two tools share an alias, and every current name is unique, across every set", () => {
+    const names = new Set(everyTool.map((t) => t.name));
+    expect(names.size).toBe(everyTool.length);
+    const aliases = everyTool.flatMap((t) => t.aliases ?? []);
+    expect(aliases.filter((a) => names.has(a))).toEqual([]);
+    expect(aliases.filter((a, i) => aliases.indexOf(a) !== i)).toEqual([]);
+    expect(aliases.filter((a) => a.length > 48)).toEqual([]);
   });
 
   it("annotations follow the meaning: cancel, delete and remove are destructive; recover is not", () => {
-    for (const t of allTools) {
+    for (const t of everyTool) {
       const verb = t.title.split(/\s+/)[0]!.toLowerCase();
       const hint = annotationsFor(t).destructiveHint ?? false;
       if (["cancel", "delete", "remove"].includes(verb)) expect(hint, `${t.name} (${t.title})`).toBe(true);
@@ -56,6 +61,12 @@ describe("names", () => {
     expect(catalog.tool("create_user_meeting")?.name).toBe("create_meeting");
     expect(catalog.canonicalName("list_user_webinars")).toBe("list_webinars");
     expect(catalog.tool("no_such_tool")).toBeUndefined();
+  });
+
+  it("the catalog resolves an extended or master-account tool's alias to its tool", () => {
+    expect(catalog.tool("list_meetings_meeting_summaries")?.name).toBe("list_meeting_summaries");
+    expect(catalog.canonicalName("get_billing_invoice_download")).toBe("download_billing_invoice_pdf");
+    for (const t of catalog.extended) for (const alias of t.aliases ?? []) expect(catalog.canonicalName(alias), alias).toBe(t.name);
   });
 });
 
@@ -113,5 +124,30 @@ describe("aliases in selection and discovery", () => {
   it("an excluded tool stays excluded under its old name", async () => {
     const called = await h.call("call_zoom_tool", { name: "create_user_meeting", arguments: { userId: "me", topic: "x" } });
     expect(called.isError).toBe(true);
+  });
+});
+
+describe("old names of extended tools", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ config: { toolsets: "default", tools: "list_meetings_meeting_summaries" }, fakeOptions: { permissive: true } });
+  });
+  afterAll(() => h.close());
+
+  it("--tools takes the old name and lists the current one; a direct call with the old name runs it", async () => {
+    const names = (await h.client.listTools()).tools.map((t) => t.name);
+    expect(names).toContain("list_meeting_summaries");
+    expect(names).not.toContain("list_meetings_meeting_summaries");
+    const before = h.fake.requests.length;
+    const result = await h.call("list_meetings_meeting_summaries", {});
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(h.fake.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual(["GET /meetings/meeting_summaries"]);
+  });
+
+  it("call_zoom_tool takes an extended tool's old name", async () => {
+    const before = h.fake.requests.length;
+    const called = await h.call("call_zoom_tool", { name: "get_phone_recording_transcript_download", arguments: { recordingId: "rec1" } });
+    expect(called.isError, textOf(called)).toBeFalsy();
+    expect(h.fake.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual(["GET /phone/recording_transcript/download/rec1"]);
   });
 });
