@@ -32,6 +32,8 @@ export async function allListSizes(): Promise<ListSize[]> {
   for (const t of catalog.toolsets) rows.push(await listSize(`--toolsets ${t}`, { toolsets: t }));
   rows.push(await listSize("--toolsets all", { toolsets: "all" }));
   rows.push(await listSize("--read-only --toolsets all", { toolsets: "all", readOnly: "1" }));
+  rows.push(await listSize("--toolsets extended", { toolsets: "extended" }));
+  rows.push(await listSize("--toolsets master_account", { toolsets: "master_account" }));
   return rows;
 }
 
