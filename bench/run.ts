@@ -85,6 +85,9 @@ function firstCallCosts() {
 }
 
 async function main() {
+  // One section alone: BENCH_ONLY=governor (bursts against the rate-limited fake) or BENCH_ONLY=http-path (the request path).
+  if (process.env.BENCH_ONLY === "governor") return governorBenchmarks(ENTRY);
+  if (process.env.BENCH_ONLY === "http-path") return printHttpPath(await httpPath(CALLS));
   const fake = await new FakeZoom().start();
   fake.on("PATCH", /^\/meetings\/\d+\/livestream$/, { status: 204 });
   const env = {
