@@ -11,6 +11,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { SharedTokenStore } from "../src/auth/shared-token.js";
+import { MemoryWindowStore, RedisWindowStore, type SlotId, type WindowStore } from "../src/http/governor-store.js";
 import { silentLogger } from "../src/logger.js";
 import { RedisLink } from "../src/redis.js";
 import { serveHttp } from "../src/transports/http.js";
@@ -45,6 +46,37 @@ describe.skipIf(!!sharedReason)(`with a shared Redis${sharedReason ? ` (skipped:
     for (let i = 0; i < n; i++) open.push(await startHarness({ fake, config: { accountId, redisUrl: TEST_REDIS_URL, logLevel: "warn", ...config } }));
     return { accountId, hs: [...open], fake };
   };
+
+  it("hands out budget slots on the same schedule as the in-memory log (one synthetic clock for both)", async () => {
+    // One pump per store: wake-ups 2 ms late, every request answered 5 ms after its slot, 30 a second.
+    const pump = async (store: WindowStore, calls: number) => {
+      let t = 1_800_000_000_000;
+      const log: Array<[number, number]> = [];
+      const answers: Array<[number, SlotId]> = [];
+      while (log.filter(([, wait]) => wait === 0).length < calls) {
+        while (answers.length && answers[0]![0] <= t) {
+          const [at, slot] = answers.shift()!;
+          await store.settle("Light", slot, at, 2000);
+        }
+        const take = await store.take("Light", 30, 1010, t);
+        log.push([t, take.wait]);
+        if (take.wait > 0) t += take.wait + 2;
+        else answers.push([t + 5, take.slot!]);
+      }
+      return log;
+    };
+    const link = new RedisLink({ url: TEST_REDIS_URL, logger: silentLogger() });
+    try {
+      const prefix = `test-${randomUUID()}`;
+      const inRedis = await pump(new RedisWindowStore(link, (key) => `${prefix}:${key}`), 100);
+      const inMemory = await pump(new MemoryWindowStore(), 100);
+      expect(inRedis).toEqual(inMemory);
+      // Two windows and more: 15 at once, then spaced, then each slot again a window after its answer.
+      expect(inMemory.at(-1)![0] - inMemory[0]![0]).toBeGreaterThan(3000);
+    } finally {
+      await link.close();
+    }
+  });
 
   it("gives two replicas one S2S token between them, stored so that Redis alone reveals nothing", async () => {
     const { accountId, hs, fake } = await replicas(2);

@@ -5,8 +5,10 @@
  *   requests went out in the last window. A sliding log never bursts at a window edge, so it stays
  *   within Zoom's limit whether Zoom counts in fixed or in sliding windows. Past half the budget,
  *   requests are also spaced `window / limit` apart: a burst then reaches Zoom as an even stream,
- *   not as clumps whose stragglers spill into Zoom's next window. Each entry is stamped when its
- *   slot is granted and re-stamped when Zoom's answer arrives (`settle`), so a slot is reused only a
+ *   not as clumps. The spacing keeps an ideal schedule (each step `window / limit` after the last
+ *   step, not after the moment a late timer fired), so timer lateness does not add up into a lower
+ *   rate. Each entry is stamped when its slot is granted and re-stamped when Zoom's answer arrives
+ *   (`settle`, with the time Zoom can at the latest have counted it), so a slot is reused only a
  *   full window after Zoom saw the request, however late it got there. In Redis it is one Lua script
  *   over a sorted set, atomic across replicas; a 429's pause lives next to it.
  * - Daily counts use rate-limiter-flexible (memory or Redis store, with a memory insurance limiter
@@ -16,81 +18,196 @@ import { randomUUID } from "node:crypto";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { RedisLink } from "../redis.js";
 
+/** A taken slot: a number for one in this process's log, a string (a UUID) for one in Redis. */
+export type SlotId = number | string;
+
 export interface Take {
   /** 0 when a slot was taken, else ms until one may be free. */
   readonly wait: number;
-  readonly slot?: string;
+  readonly slot?: SlotId;
 }
 
 export interface WindowStore {
   /** Takes a slot in `key`'s window if one is free, else says how many ms until one may be. */
   take(key: string, limit: number, windowMs: number, now: number): Promise<Take>;
-  /** Re-stamps a slot with the moment Zoom answered, so it frees a full window after that. */
-  settle(key: string, slot: string, at: number, windowMs: number): Promise<void>;
+  /** The same without a promise, for a store that answers in this process (the governor's no-wait path). */
+  takeSync?(key: string, limit: number, windowMs: number, now: number): Take;
+  /** Re-stamps a slot with the latest moment Zoom can have counted it, so it frees a full window after that. */
+  settle(key: string, slot: SlotId, at: number, windowMs: number): Promise<void>;
+  settleSync?(key: string, slot: SlotId, at: number): void;
   /** Holds every slot of `key` until `until` (a 429's Retry-After). */
   pause(key: string, until: number, now: number): Promise<void>;
+  /**
+   * Zoom answered X-RateLimit-Remaining 0: holds `key` until `until` unless this store's own log explains it
+   * (`limit` slots taken within the window), i.e. only when traffic we did not send shares the budget.
+   */
+  pauseUnlessFull(key: string, limit: number, windowMs: number, until: number, now: number): Promise<void>;
+}
+
+/**
+ * Spacing in whole microseconds (the same integers in JS and in Redis's Lua, so both stores decide alike): the step
+ * between spaced slots, and how early one may go, so that timer lateness up to twice that is absorbed instead of
+ * pushing every later step back.
+ */
+export function spacingMicros(limit: number, windowMs: number): { step: number; tolerance: number } {
+  const step = Math.floor((windowMs * 1000) / limit);
+  return { step, tolerance: Math.min(Math.floor(step / 4), 4000) };
+}
+
+interface Entry {
+  /** Slot ids grow with each slot taken, so the log is ordered by them. */
+  readonly id: number;
+  /** When the slot was taken; raised by `settle` to the latest moment Zoom can have counted it. */
+  at: number;
+}
+
+/** One key's log: entries in the order their slots were taken (stamps only grow, so the order is nearly by stamp). */
+interface Log {
+  entries: Entry[];
+  /** Entries before `head` have left the window. */
+  head: number;
+  /** When the next slot may go once past half the budget (spacing, in µs), on an ideal schedule that timer lateness does not push back. */
+  nextAt: number | undefined;
 }
 
 export class MemoryWindowStore implements WindowStore {
-  private readonly logs = new Map<string, Map<string, number>>();
+  private readonly logs = new Map<string, Log>();
   private readonly pauses = new Map<string, number>();
-  private readonly lastGrant = new Map<string, number>();
   private next = 0;
 
   async take(key: string, limit: number, windowMs: number, now: number): Promise<Take> {
-    return this.takeNow(key, limit, windowMs, now);
+    return this.takeSync(key, limit, windowMs, now);
   }
 
+  /** Alias kept for the Redis store's local fallback. */
   takeNow(key: string, limit: number, windowMs: number, now: number): Take {
-    const paused = this.pauses.get(key) ?? 0;
-    if (paused > now) return { wait: paused - now };
-    let log = this.logs.get(key);
-    if (!log) this.logs.set(key, (log = new Map()));
-    for (const [slot, at] of log) if (at <= now - windowMs) log.delete(slot);
-    const stamps = [...log.values()].sort((a, b) => a - b);
-    if (stamps.length < limit) {
-      const gap = spacingWait(stamps.length, limit, windowMs, this.lastGrant.get(key), now);
-      if (gap > 0) return { wait: gap };
-      const slot = `m${++this.next}`;
-      log.set(slot, now);
-      this.lastGrant.set(key, now);
-      return { wait: 0, slot };
-    }
-    // The slot frees when enough of the oldest entries leave the window.
-    return { wait: Math.max(1, stamps[stamps.length - limit]! + windowMs - now) };
+    return this.takeSync(key, limit, windowMs, now);
   }
 
-  async settle(key: string, slot: string, at: number): Promise<void> {
+  takeSync(key: string, limit: number, windowMs: number, now: number): Take {
+    const paused = this.pauses.get(key);
+    if (paused !== undefined) {
+      if (paused > now) return { wait: paused - now };
+      this.pauses.delete(key);
+    }
+    let log = this.logs.get(key);
+    if (!log) this.logs.set(key, (log = { entries: [], head: 0, nextAt: undefined }));
+    const cutoff = now - windowMs;
+    // Entries leave from the front; one settled late can hold a few behind it a little longer (never fewer counted:
+    // when the count reaches the limit it is made exact, so that only makes spacing start a little early).
+    const { entries } = log;
+    while (log.head < entries.length && entries[log.head]!.at <= cutoff) log.head++;
+    let used = entries.length - log.head;
+    if (used >= limit) {
+      used = this.compact(log, cutoff);
+      if (used >= limit) return { wait: Math.max(1, Math.ceil(this.freeAt(log, used - limit) + windowMs - now)) };
+    } else if (log.head > 64 && log.head * 2 > entries.length) {
+      log.entries = entries.slice(log.head);
+      log.head = 0;
+    }
+    const { step, tolerance } = spacingMicros(limit, windowMs);
+    const micros = now * 1000;
+    if (log.nextAt !== undefined && used >= Math.floor(limit / 2)) {
+      const gap = log.nextAt - tolerance - micros;
+      if (gap > 0) return { wait: Math.ceil(gap / 1000) };
+      log.nextAt = Math.max(log.nextAt, micros - tolerance) + step;
+    } else {
+      log.nextAt = micros + step;
+    }
+    const id = ++this.next;
+    log.entries.push({ id, at: now });
+    return { wait: 0, slot: id };
+  }
+
+  /** How many entries are still in the window, counting every one (not only the front). */
+  used(key: string, windowMs: number, now: number): number {
     const log = this.logs.get(key);
-    if (log?.has(slot)) log.set(slot, Math.max(log.get(slot)!, at));
+    return log ? this.compact(log, now - windowMs) : 0;
+  }
+
+  async settle(key: string, slot: SlotId, at: number): Promise<void> {
+    this.settleSync(key, slot, at);
+  }
+
+  settleSync(key: string, slot: SlotId, at: number): void {
+    const log = this.logs.get(key);
+    if (!log || typeof slot !== "number") return;
+    // Binary search by id among the entries still in the window (a slot that left it needs no stamp).
+    const { entries } = log;
+    let lo = log.head;
+    let hi = entries.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const e = entries[mid]!;
+      if (e.id === slot) {
+        if (e.at < at) e.at = at;
+        return;
+      }
+      if (e.id < slot) lo = mid + 1;
+      else hi = mid - 1;
+    }
   }
 
   async pause(key: string, until: number): Promise<void> {
     if ((this.pauses.get(key) ?? 0) < until) this.pauses.set(key, until);
   }
+
+  async pauseUnlessFull(key: string, limit: number, windowMs: number, until: number, now: number): Promise<void> {
+    if (this.used(key, windowMs, now) < limit) await this.pause(key, until);
+  }
+
+  /** Drops every entry that left the window, wherever it sits; returns how many remain. */
+  private compact(log: Log, cutoff: number): number {
+    const kept: Entry[] = [];
+    for (let i = log.head; i < log.entries.length; i++) {
+      const e = log.entries[i]!;
+      if (e.at > cutoff) kept.push(e);
+    }
+    log.entries = kept;
+    log.head = 0;
+    return kept.length;
+  }
+
+  /** The stamp of the `k`-th oldest entry (0-based): the slot frees a window after it. */
+  private freeAt(log: Log, k: number): number {
+    if (k === 0) {
+      let min = Infinity;
+      for (const e of log.entries) if (e.at < min) min = e.at;
+      return min;
+    }
+    return log.entries.map((e) => e.at).sort((a, b) => a - b)[k]!;
+  }
 }
 
+// The same log in Redis, atomic across replicas: a sorted set of slots scored by their stamps, the spacing
+// schedule next to it (KEYS[3]) and a 429's pause (KEYS[2]).
 const TAKE = `
 local pause = redis.call('PTTL', KEYS[2])
 if pause > 0 then return pause end
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local limit = tonumber(ARGV[3])
+local step = tonumber(ARGV[5])
+local tolerance = tonumber(ARGV[6])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local n = redis.call('ZCARD', KEYS[1])
-if n > 0 and n < limit and n >= math.floor(limit / 2) then
-  local last = tonumber(redis.call('GET', KEYS[3]) or '0')
-  local gap = math.ceil(last + window / limit - now)
-  if gap > 0 then return gap end
+if n >= limit then
+  local oldest = redis.call('ZRANGE', KEYS[1], n - limit, n - limit, 'WITHSCORES')
+  return math.max(1, math.ceil(tonumber(oldest[2]) + window - now))
 end
-if n < limit then
-  redis.call('ZADD', KEYS[1], now, ARGV[4])
-  redis.call('PEXPIRE', KEYS[1], window * 2)
-  redis.call('SET', KEYS[3], now, 'PX', window * 2)
-  return 0
+local micros = now * 1000
+local nxt = tonumber(redis.call('GET', KEYS[3]) or '')
+if nxt and n >= math.floor(limit / 2) then
+  local gap = nxt - tolerance - micros
+  if gap > 0 then return math.ceil(gap / 1000) end
+  nxt = math.max(nxt, micros - tolerance) + step
+else
+  nxt = micros + step
 end
-local oldest = redis.call('ZRANGE', KEYS[1], n - limit, n - limit, 'WITHSCORES')
-return math.max(1, tonumber(oldest[2]) + window - now)
+redis.call('ZADD', KEYS[1], now, ARGV[4])
+redis.call('PEXPIRE', KEYS[1], window * 2)
+redis.call('SET', KEYS[3], string.format('%.0f', nxt), 'PX', window * 2)
+return 0
 `;
 
 const SETTLE = `
@@ -104,13 +221,17 @@ if redis.call('PTTL', KEYS[1]) < ms then redis.call('SET', KEYS[1], '1', 'PX', m
 return 0
 `;
 
-/** Redis-backed windows, falling back to `local` (this process's own log) while Redis is unreachable. */
-/** Past half the budget, the next request waits until `window / limit` after the last one. */
-function spacingWait(used: number, limit: number, windowMs: number, last: number | undefined, now: number): number {
-  if (last === undefined || used < Math.floor(limit / 2)) return 0;
-  return Math.max(0, Math.ceil(last + windowMs / limit - now));
-}
+/** PAUSE, only when fewer than ARGV[4] slots are in the window ending at ARGV[2] (of ARGV[3] ms). */
+const PAUSE_UNLESS_FULL = `
+local now = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - tonumber(ARGV[3]))
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then return 0 end
+local ms = tonumber(ARGV[1])
+if redis.call('PTTL', KEYS[1]) < ms then redis.call('SET', KEYS[1], '1', 'PX', ms) end
+return 1
+`;
 
+/** Redis-backed windows, falling back to `local` (this process's own log) while Redis is unreachable. */
 export class RedisWindowStore implements WindowStore {
   private readonly local = new MemoryWindowStore();
 
@@ -123,16 +244,18 @@ export class RedisWindowStore implements WindowStore {
     const slot = randomUUID();
     return this.link.run(
       async (redis) => {
-        const wait = Number(await redis.eval(TAKE, 3, this.keyOf(`qps:${key}`), this.keyOf(`pause:${key}`), this.keyOf(`last:${key}`), now, windowMs, limit, slot));
+        const keys = [this.keyOf(`qps:${key}`), this.keyOf(`pause:${key}`), this.keyOf(`next:${key}`)];
+        const { step, tolerance } = spacingMicros(limit, windowMs);
+        const wait = Number(await redis.eval(TAKE, 3, ...keys, now, windowMs, limit, slot, step, tolerance));
         return wait === 0 ? { wait, slot } : { wait };
       },
-      () => this.local.takeNow(key, limit, windowMs, now),
+      () => this.local.takeSync(key, limit, windowMs, now),
     );
   }
 
-  async settle(key: string, slot: string, at: number, windowMs: number): Promise<void> {
-    // Slots taken while Redis was down live in the local log ("m" ids).
-    if (slot.startsWith("m")) return this.local.settle(key, slot, at);
+  async settle(key: string, slot: SlotId, at: number, windowMs: number): Promise<void> {
+    // Slots taken while Redis was down live in the local log (numeric ids).
+    if (typeof slot === "number") return this.local.settleSync(key, slot, at);
     await this.link.run(
       async (redis) => void (await redis.eval(SETTLE, 1, this.keyOf(`qps:${key}`), at, slot, windowMs * 2)),
       () => undefined,
@@ -145,6 +268,14 @@ export class RedisWindowStore implements WindowStore {
     await this.link.run(
       async (redis) => void (await redis.eval(PAUSE, 1, this.keyOf(`pause:${key}`), Math.ceil(until - now))),
       () => undefined,
+    );
+  }
+
+  async pauseUnlessFull(key: string, limit: number, windowMs: number, until: number, now: number): Promise<void> {
+    if (until <= now) return;
+    await this.link.run(
+      async (redis) => void (await redis.eval(PAUSE_UNLESS_FULL, 2, this.keyOf(`pause:${key}`), this.keyOf(`qps:${key}`), Math.ceil(until - now), now, windowMs, limit)),
+      () => this.local.pauseUnlessFull(key, limit, windowMs, until, now),
     );
   }
 }

@@ -7,13 +7,20 @@
  * It also counts the daily caps (per label group, and Zoom's 100 meeting or webinar creates and
  * updates per host) and refuses a call that would pass one before anything is sent, naming the cap
  * and the reset time. It learns from Zoom's answers: X-RateLimit-Limit of a QPS label replaces the
- * plan's number, X-RateLimit-Remaining 0 holds that label for one spacing step, every 429 holds it
- * until its Retry-After, and a daily 429 marks that cap used up until 00:00 UTC.
+ * plan's number, X-RateLimit-Remaining 0 holds that label for one spacing step when our own log does
+ * not explain it (other apps share the account), every 429 holds it until its Retry-After, and a
+ * daily 429 marks that cap used up until 00:00 UTC.
+ *
+ * A slot counts from when Zoom can at the latest have counted its request: when its answer is read.
+ * (Counting from the send, or from the answer less a measured round trip, was tried and refused: when
+ * a burst floods this process, requests leave late and the round trip is mostly our own delay before
+ * sending, so such a stamp can fall before Zoom saw the request, and the next window 429s.)
+ * When a slot is free and nobody queues, a call passes without a timer or a promise.
  */
 import type { Logger } from "../logger.js";
 import type { RateLimitLabel } from "../tools/define.js";
-import type { DailyStore, WindowStore } from "./governor-store.js";
-import { DAILY_CAPS, DEFAULT_LABEL, HOST_WRITES_PER_DAY, hostWriteOf, LABELS, nextUtcMidnight, QPS_LIMITS, utcDay, type HostWrite, type Plan, type WindowLimit } from "./plans.js";
+import type { DailyStore, SlotId, Take, WindowStore } from "./governor-store.js";
+import { DAILY_CAPS, type DailyCap, DEFAULT_LABEL, HOST_WRITES_PER_DAY, hostWriteOf, LABELS, nextUtcMidnight, QPS_LIMITS, utcDay, type HostWrite, type Plan, type WindowLimit } from "./plans.js";
 import type { RateLimitInfo } from "./rate-limit.js";
 
 export interface GovernorOptions {
@@ -51,10 +58,12 @@ interface Waiter {
   readonly deadline: number;
   readonly onWait?: AcquireOptions["onWait"];
   notifiedAt: number;
-  settle: (outcome: "granted" | "budget", slot?: string) => void;
+  settle: (outcome: "granted" | "budget", slot?: SlotId) => void;
 }
 
 const MAX_REMEMBERED_ITEMS = 10_000;
+const GRANTED: Gate = Object.freeze({ ok: true as const, waitedMs: 0 });
+const noop = () => undefined;
 
 export class Governor {
   private readonly lanes = new Map<RateLimitLabel, Lane>();
@@ -62,9 +71,28 @@ export class Governor {
   /** Which host key a meeting or webinar was created under, so its updates count against that host. */
   private readonly itemHosts = new Map<string, string>();
   private readonly pauses = new Map<RateLimitLabel, number>();
+  private readonly caps = new Map<RateLimitLabel, ReadonlyArray<{ key: string; limit: number; name: string }>>();
   private seq = 0;
 
-  constructor(readonly options: GovernorOptions) {}
+  constructor(readonly options: GovernorOptions) {
+    for (const label of LABELS) {
+      const caps = DAILY_CAPS[options.plan].filter((c: DailyCap) => c.labels.includes(label));
+      this.caps.set(label, caps.map((c) => ({ key: `cap:${c.name}`, limit: c.limit, name: c.name })));
+    }
+  }
+
+  /** The daily caps a label's calls count against on this plan. */
+  capsOf(label: RateLimitLabel): ReadonlyArray<{ key: string; limit: number; name: string }> {
+    return this.caps.get(label) ?? [];
+  }
+
+  /** Zoom said a label's window is spent: hold it one step, unless our own log already explains it. */
+  async pauseUnlessFull(label: RateLimitLabel, stepMs: number): Promise<void> {
+    const { now, windows } = this.options;
+    const { limit, windowMs } = this.limitOf(label);
+    const t = now();
+    await windows.pauseUnlessFull(label, limit, windowMs + this.marginOf(windowMs), t + stepMs, t).catch(noop);
+  }
 
   /** Holds every call of `label` until `until` (shared through the store across replicas). */
   async pause(label: RateLimitLabel, until: number): Promise<void> {
@@ -133,23 +161,40 @@ export class Ticket {
   private admitted = false;
   private charged: Array<{ key: string; limit: number; day: string }> = [];
   private readonly write: HostWrite | undefined;
-  /** The budget slot of the attempt in flight, re-stamped when Zoom answers. */
-  private slot: { label: RateLimitLabel; id: string; windowMs: number } | undefined;
+  /** The budget slot of the attempt in flight (re-stamped when Zoom answers) and its window. */
+  private slotId: SlotId | undefined;
+  private slotWindowMs = 0;
 
   constructor(
     private readonly gov: Governor,
     private readonly seq: number,
     readonly method: string,
     readonly path: string,
-    private label: RateLimitLabel,
+    private readonly label: RateLimitLabel,
   ) {
-    this.write = hostWriteOf(method, path);
+    this.write = method === "POST" || method === "PATCH" ? hostWriteOf(method, path) : undefined;
   }
 
-  /** Waits for a slot in this call's label budget; on the first attempt, also checks the daily caps. */
-  async acquire(options: AcquireOptions): Promise<Gate> {
-    const { now } = this.gov.options;
+  /**
+   * Waits for a slot in this call's label budget; on the first attempt, also checks the daily caps.
+   * Answers at once, without a promise, when a slot is free, nobody queues and no daily count is due.
+   */
+  acquire(options: AcquireOptions): Gate | Promise<Gate> {
     if (options.signal?.aborted) return aborted();
+    // A previous attempt that got no answer (a dropped connection): its slot counts from now.
+    if (this.slotId !== undefined) this.settleSlot(this.gov.options.now());
+    if (!this.admitted) {
+      if (this.write || this.gov.capsOf(this.label).length) return this.queued(options);
+      this.admitted = true;
+    }
+    const slot = this.gov.lane(this.label).tryNow();
+    if (slot === undefined) return this.queued(options);
+    this.hold(slot);
+    return GRANTED;
+  }
+
+  private async queued(options: AcquireOptions): Promise<Gate> {
+    const { now } = this.gov.options;
     if (!this.admitted) {
       const refusal = await this.admit();
       if (refusal) return refusal;
@@ -158,8 +203,7 @@ export class Ticket {
     const started = now();
     const { outcome, slot } = await this.gov.lane(this.label).wait(this.seq, started, options);
     if (outcome === "granted") {
-      const { windowMs } = this.gov.limitOf(this.label);
-      this.slot = slot ? { label: this.label, id: slot, windowMs: windowMs + this.gov.marginOf(windowMs) } : undefined;
+      if (slot !== undefined) this.hold(slot);
       return { ok: true, waitedMs: now() - started };
     }
     await this.refund();
@@ -176,24 +220,36 @@ export class Ticket {
     };
   }
 
+  private hold(slot: SlotId): void {
+    const { windowMs } = this.gov.limitOf(this.label);
+    this.slotId = slot;
+    this.slotWindowMs = windowMs + this.gov.marginOf(windowMs);
+  }
+
+  /** Re-stamps the slot in flight with `at`: when Zoom's answer was read, or when the next attempt starts after none came. */
+  private settleSlot(at: number): void {
+    const id = this.slotId!;
+    this.slotId = undefined;
+    const { windows } = this.gov.options;
+    if (windows.settleSync) windows.settleSync(this.label, id, at);
+    else void windows.settle(this.label, id, at, this.slotWindowMs).catch(noop);
+  }
+
   /** Learns from any answer's X-RateLimit-* headers. */
   observe(headers: Headers): void {
-    const { now, windows } = this.gov.options;
-    if (this.slot) {
-      const { label, id, windowMs } = this.slot;
-      this.slot = undefined;
-      void windows.settle(label, id, now(), windowMs).catch(() => undefined);
-    }
+    if (this.slotId !== undefined) this.settleSlot(this.gov.options.now());
     const type = headers.get("x-ratelimit-type");
+    if (type === null || !/^\s*qps\s*$/i.test(type)) return;
     const category = labelOf(headers.get("x-ratelimit-category"));
-    if (!type || !/^qps$/i.test(type.trim()) || !category) return;
+    if (!category) return;
     const limit = Number(headers.get("x-ratelimit-limit"));
     if (Number.isInteger(limit) && limit > 0) this.gov.learn(category, limit);
     const remaining = headers.get("x-ratelimit-remaining");
     if (remaining !== null && Number(remaining) === 0) {
-      // Zoom says this window is spent (other apps may share the account): send nothing more before one spacing step.
+      // Zoom says this window is spent. When our own slots fill it, that is no news; when they do not, other apps
+      // share the account's budget: send nothing more before one spacing step.
       const { limit: l, windowMs } = this.gov.limitOf(category);
-      void this.gov.pause(category, this.gov.options.now() + Math.ceil(windowMs / l));
+      void this.gov.pauseUnlessFull(category, Math.ceil(windowMs / l));
     }
   }
 
@@ -205,7 +261,7 @@ export class Ticket {
     const reset = info.resetAt?.getTime() ?? nextUtcMidnight(now());
     const day = utcDay(now());
     const untilMs = reset - now();
-    const keys = this.write && !info.category ? [{ key: `host:${this.gov.hostKeyOf(this.write)}`, limit: HOST_WRITES_PER_DAY }] : this.capsOf(label);
+    const keys = this.write && !info.category ? [{ key: `host:${this.gov.hostKeyOf(this.write)}`, limit: HOST_WRITES_PER_DAY }] : this.gov.capsOf(label);
     for (const { key, limit } of keys) await daily.exhaust(key, limit, day, untilMs);
     logger.warn({ label, keys: keys.map((k) => k.key), resetAt: new Date(reset).toISOString() }, "Zoom reports a daily limit used up; later calls against it fail at once until the reset");
   }
@@ -217,10 +273,6 @@ export class Ticket {
     if (typeof id === "number" || typeof id === "string") this.gov.rememberItem(this.write.kind, String(id), this.gov.hostKeyOf(this.write));
   }
 
-  private capsOf(label: RateLimitLabel): Array<{ key: string; limit: number; name: string }> {
-    return DAILY_CAPS[this.gov.options.plan].filter((c) => c.labels.includes(label)).map((c) => ({ key: `cap:${c.name}`, limit: c.limit, name: c.name }));
-  }
-
   private async admit(): Promise<Gate | undefined> {
     const { now, daily, plan } = this.gov.options;
     const day = utcDay(now());
@@ -230,7 +282,7 @@ export class Ticket {
       const who = this.write.by === "user" ? `host ${JSON.stringify(this.write.id)}` : `the host of ${this.write.kind} ${this.write.id}`;
       checks.push({ key: `host:${host}`, limit: HOST_WRITES_PER_DAY, what: `daily limit of ${HOST_WRITES_PER_DAY} ${this.write.kind} creates and updates for ${who}` });
     }
-    for (const cap of this.capsOf(this.label)) checks.push({ key: cap.key, limit: cap.limit, what: `${cap.name} daily limit (${cap.limit} calls a day on the ${plan} plan)` });
+    for (const cap of this.gov.capsOf(this.label)) checks.push({ key: cap.key, limit: cap.limit, what: `${cap.name} daily limit (${cap.limit} calls a day on the ${plan} plan)` });
     for (const check of checks) {
       const verdict = await daily.take(check.key, check.limit, day);
       if (!verdict.ok) {
@@ -251,6 +303,7 @@ export class Ticket {
   /** Gives back the daily counts of a call that never went out. */
   private async refund(): Promise<void> {
     const charged = this.charged;
+    if (!charged.length) return;
     this.charged = [];
     for (const c of charged) await this.gov.options.daily.give(c.key, c.limit, c.day);
   }
@@ -270,7 +323,17 @@ class Lane {
     return this.queue.length;
   }
 
-  wait(seq: number, now: number, options: AcquireOptions): Promise<{ outcome: "granted" | "budget" | "aborted"; slot?: string }> {
+  /** A slot at once, when nobody queues and the store answers in this process; else undefined (queue instead). */
+  tryNow(): SlotId | undefined {
+    const { windows, now } = this.gov.options;
+    if (this.queue.length || this.pumping || !windows.takeSync) return undefined;
+    const t = now();
+    const { limit, windowMs } = this.gov.limitOf(this.label);
+    const take = windows.takeSync(this.label, limit, windowMs + this.gov.marginOf(windowMs), t);
+    return take.wait > 0 ? undefined : take.slot;
+  }
+
+  wait(seq: number, now: number, options: AcquireOptions): Promise<{ outcome: "granted" | "budget" | "aborted"; slot?: SlotId }> {
     return new Promise((resolve) => {
       const onAbort = () => {
         const at = this.queue.indexOf(waiter);
@@ -285,7 +348,7 @@ class Lane {
         notifiedAt: now,
         settle: (outcome, slot) => {
           options.signal?.removeEventListener("abort", onAbort);
-          resolve(slot ? { outcome, slot } : { outcome });
+          resolve(slot !== undefined ? { outcome, slot } : { outcome });
         },
       };
       options.signal?.addEventListener("abort", onAbort, { once: true });
@@ -304,15 +367,10 @@ class Lane {
     try {
       while (this.queue.length) {
         const t = now();
-        for (const w of [...this.queue]) {
-          if (w.deadline < t) {
-            this.queue.splice(this.queue.indexOf(w), 1);
-            w.settle("budget");
-          }
-        }
+        const nextDeadline = this.dropExpired(t);
         if (!this.queue.length) break;
         const { limit, windowMs } = this.gov.limitOf(this.label);
-        let take: { wait: number; slot?: string };
+        let take: Take;
         try {
           take = await windows.take(this.label, limit, windowMs + this.gov.marginOf(windowMs), t);
         } catch (error) {
@@ -326,13 +384,29 @@ class Lane {
         }
         const after = now();
         this.tell(after, wait, limit, windowMs, every);
-        const nextDeadline = Math.min(...this.queue.map((w) => w.deadline));
         const nap = Math.max(1, Math.min(wait, nextDeadline - after + 1, every));
         await sleep(nap).catch(() => undefined);
       }
     } finally {
       this.pumping = false;
     }
+  }
+
+  /** Fails the waiters whose budget ran out (in place, keeping the order); returns the nearest deadline left. */
+  private dropExpired(t: number): number {
+    let nearest = Infinity;
+    let kept = 0;
+    let expired: Waiter[] | undefined;
+    for (const w of this.queue) {
+      if (w.deadline < t) (expired ??= []).push(w);
+      else {
+        this.queue[kept++] = w;
+        if (w.deadline < nearest) nearest = w.deadline;
+      }
+    }
+    this.queue.length = kept;
+    if (expired) for (const w of expired) w.settle("budget");
+    return nearest;
   }
 
   /** Progress for calls that have waited over `every` ms: what they wait for and roughly how long. */
@@ -357,6 +431,7 @@ function aborted(): Gate {
 
 function labelOf(value: string | null): RateLimitLabel | undefined {
   if (!value) return undefined;
+  if ((LABELS as readonly string[]).includes(value)) return value as RateLimitLabel;
   const v = value.trim().toLowerCase();
   return LABELS.find((l) => l.toLowerCase() === v);
 }
