@@ -133,8 +133,8 @@ export const SETTINGS = {
   rateLimitWaitMs: setting({
     group: "limits",
     env: "ZOOM_RATE_LIMIT_WAIT_MS",
-    default: "60000",
-    doc: "longest a call waits in total for rate limits (in the queue and for 429 retries), in ms, before it fails saying what it waited for",
+    default: "50000",
+    doc: "longest a call waits in total for rate limits (in the queue and for 429 retries), in ms, before it fails saying what it waited for; keep it below ZOOM_CALL_TIMEOUT_MS, which ends the call regardless",
     schema: int(0, 600_000),
   }),
   redisUrl: setting({

@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { abortableSleep } from "../src/http/client.js";
 import { Governor } from "../src/http/governor.js";
 import { FlexibleDailyStore, MemoryWindowStore, type SlotId } from "../src/http/governor-store.js";
+import { parseConfig } from "../src/config.js";
+import { defaultRetryPolicy } from "../src/http/policy.js";
 import { silentLogger } from "../src/logger.js";
 import { startHarness, textOf, type Harness } from "./helpers/harness.js";
 import { RateLimitedRoute } from "./helpers/rate-limited-zoom.js";
@@ -144,6 +146,22 @@ describe("waiting in the queue", () => {
     expect(failed.length).toBeGreaterThan(0);
     expect(failed[0]).toMatch(/zoom-mcp did not send this call: it waited \d+ s in the queue for Zoom's Light rate limit \(1 per second\) and its wait budget ran out/);
     expect(h.fake.requests.length).toBe(5 - failed.length);
+  });
+
+  it("by default the 50 s wait budget, not the 55 s deadline, ends a call stuck in the queue, saying it was not sent and what to do", async () => {
+    h = await startHarness({ config: { rateLimitLight: "1" } });
+    h.fake.on("GET", /^\/meetings\/\d+$/, { status: 200, body: { id: 1 } });
+    const results = await Promise.all(Array.from({ length: 56 }, (_, i) => h.call("get_meeting", { meetingId: String(i + 1) })));
+    const failed = results.filter((r) => r.isError).map(textOf);
+    // One a second: the first 51 go within 50 s, the rest would wait longer.
+    expect(failed.length).toBeGreaterThanOrEqual(4);
+    expect(failed.length).toBeLessThanOrEqual(6);
+    for (const text of failed) {
+      expect(text).toMatch(/^zoom-mcp did not send this call: it waited 5\d s in the queue for Zoom's Light rate limit \(1 per second\) and its wait budget ran out \(ZOOM_RATE_LIMIT_WAIT_MS, within the call's deadline ZOOM_CALL_TIMEOUT_MS\)\. It is safe to call again\./);
+      expect(text).toContain("send fewer Light calls at once (about 1 per second go through), or try again shortly");
+      expect(text).not.toContain("did not finish within");
+    }
+    expect(h.fake.requests.length).toBe(56 - failed.length);
   });
 
   it("holds a whole label after a 429 until its Retry-After, and resends a PATCH after it", async () => {
@@ -289,5 +307,12 @@ describe("the budget log and the governor's no-wait path (unit, synthetic clock)
     expect((await gov.ticket("GET", "/users/b", "Light").acquire({ budgetMs: 0 })).ok).toBe(false);
     clock = 1_001_600;
     expect(gov.ticket("GET", "/users/c", "Light").acquire({ budgetMs: 0 })).toEqual({ ok: true, waitedMs: 0 });
+  });
+
+  it("has a default wait budget below the default call deadline", () => {
+    const defaults = parseConfig({});
+    expect(defaults.rateLimitWaitMs).toBe(50_000);
+    expect(defaults.rateLimitWaitMs).toBeLessThan(defaults.callTimeoutMs);
+    expect(defaultRetryPolicy().maxTotalWaitMs).toBe(defaults.rateLimitWaitMs);
   });
 });

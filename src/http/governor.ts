@@ -17,6 +17,7 @@
  * sending, so such a stamp can fall before Zoom saw the request, and the next window 429s.)
  * When a slot is free and nobody queues, a call passes without a timer or a promise.
  */
+import { envName } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { RateLimitLabel } from "../tools/define.js";
 import type { DailyStore, SlotId, Take, WindowStore } from "./governor-store.js";
@@ -210,12 +211,15 @@ export class Ticket {
     if (outcome === "aborted") return aborted();
     const { limit, windowMs } = this.gov.limitOf(this.label);
     const waited = Math.round((now() - started) / 1000);
+    const per = windowMs === 1000 ? "second" : "minute";
+    const queued = this.gov.lane(this.label).length;
     return {
       ok: false,
       kind: "rate_limit",
       message:
-        `zoom-mcp did not send this call: it waited ${waited} s in the queue for Zoom's ${this.label} rate limit (${limit} per ${windowMs === 1000 ? "second" : "minute"}) and its wait budget ran out. ` +
-        `Too many ${this.label} calls are in flight; send fewer at once, or try again shortly.`,
+        `zoom-mcp did not send this call: it waited ${waited} s in the queue for Zoom's ${this.label} rate limit (${limit} per ${per}) and its wait budget ran out ` +
+        `(${envName("rateLimitWaitMs")}, within the call's deadline ${envName("callTimeoutMs")}). It is safe to call again. ` +
+        `${queued ? `${queued} more ${this.label} ${queued === 1 ? "call is" : "calls are"} still queued: ` : ""}send fewer ${this.label} calls at once (about ${limit} per ${per} go through), or try again shortly.`,
       rateLimit: { kind: "qps", category: this.label },
     };
   }

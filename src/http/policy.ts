@@ -16,7 +16,8 @@ export interface RetryPolicy {
   readonly maxTotalWaitMs: number;
 }
 
-export function defaultRetryPolicy(maxRetries = 3, maxTotalWaitMs = 60_000): RetryPolicy {
+/** The wait budget sits below the call's 55 s deadline, so a rate-limited call ends with the budget's message, not a timeout. */
+export function defaultRetryPolicy(maxRetries = 3, maxTotalWaitMs = 50_000): RetryPolicy {
   return {
     maxRetries,
     // A 429 means Zoom did nothing, so it is retried for every method; these are only for 5xx and network errors.
