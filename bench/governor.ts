@@ -8,6 +8,9 @@ import { randomUUID } from "node:crypto";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { Governor } from "../src/http/governor.js";
+import { FlexibleDailyStore, MemoryWindowStore } from "../src/http/governor-store.js";
+import { silentLogger } from "../src/logger.js";
 import { FakeZoom } from "../test/helpers/fake-zoom.js";
 import { RateLimitedRoute } from "../test/helpers/rate-limited-zoom.js";
 import { sharedRedisUnavailable, TEST_REDIS_URL } from "../test/helpers/redis.js";
@@ -78,7 +81,52 @@ async function run(entry: string, s: Scenario): Promise<Outcome> {
   };
 }
 
+/**
+ * What one governor ticket costs when its slot is free (the no-contention path of issue 8): ticket,
+ * acquire, observe of an answer's X-RateLimit-* headers, succeeded; on a synthetic clock, in this process.
+ */
+async function ticketCost(limit: number, stepMs: number, calls = 50_000): Promise<number> {
+  let clock = 1_000_000;
+  const gov = new Governor({
+    plan: "pro",
+    overrides: { Light: limit },
+    windows: new MemoryWindowStore(),
+    daily: new FlexibleDailyStore(),
+    logger: silentLogger(),
+    now: () => clock,
+    sleep: () => Promise.reject(new Error("the no-wait path slept")),
+  });
+  const headers = new Headers({ "x-ratelimit-category": "Light", "x-ratelimit-type": "QPS", "x-ratelimit-limit": String(limit), "x-ratelimit-remaining": "20" });
+  const signal = new AbortController().signal;
+  const run = async (n: number) => {
+    for (let i = 0; i < n; i++) {
+      clock += stepMs;
+      const ticket = gov.ticket("PATCH", "/meetings/1/livestream", "Light");
+      const gate = await ticket.acquire({ budgetMs: 50_000, signal, onWait: () => undefined });
+      if (!gate.ok) throw new Error(gate.message);
+      ticket.observe(headers);
+      ticket.succeeded(undefined);
+    }
+  };
+  await run(5000);
+  const cpu = process.cpuUsage();
+  await run(calls);
+  const used = process.cpuUsage(cpu);
+  return (used.user + used.system) / calls;
+}
+
 export async function governorBenchmarks(entry: string): Promise<void> {
+  console.log("## Rate governor: CPU per call when a slot is free (ticket, acquire, observe, succeeded; in process)");
+  console.log("| budget | calls | CPU per call |");
+  console.log("|---|---|---:|");
+  for (const [limit, step, what] of [
+    [30, 40, "pro Light (30/s), one call per 40 ms"],
+    [10_000, 1, "10,000/s (as the HTTP-path bench sets it), one call per ms"],
+  ] as const) {
+    console.log(`| ${limit}/s | ${what} | ${(await ticketCost(limit, step)).toFixed(1)} µs |`);
+  }
+  console.log("");
+
   const before = process.env.BENCH_BEFORE_ENTRY;
   const redisDown = await sharedRedisUnavailable();
   const scenarios: Scenario[] = [
