@@ -417,16 +417,6 @@ function main(): void {
   console.error(`generate-catalog: ${stale.length} of ${files.length} files written to ${relative(ROOT, OUT)}${extra.length ? `, ${extra.length} removed` : ""}.`);
 }
 
-
-interface Naming {
-  readonly key: string;
-  readonly method: string;
-  readonly path: string;
-  readonly title: string;
-  /** Step one's name, from method and path. */
-  readonly name: string;
-}
-
 interface Named {
   readonly op: Operation;
   readonly entry: SpecEntry;

@@ -13,7 +13,7 @@ import { README, withFreshStatefulTable } from "../scripts/sandbox-readme.js";
 import { Sandbox, SANDBOX_TOKEN } from "../src/sandbox/index.js";
 import { statefulHandlers } from "../src/sandbox/resources.js";
 import { allTools, catalog } from "./helpers/catalog.js";
-import { startHarness, textOf, type Harness } from "./helpers/harness.js";
+import { callEndpoint, startHarness, textOf, type Harness } from "./helpers/harness.js";
 
 const NOTE = "sandbox: example response, no state kept";
 
@@ -25,12 +25,8 @@ async function start(config: Record<string, string> = {}): Promise<Harness> {
   return h;
 }
 
-/** Calls the tool serving `endpoint` (e.g. `GET /groups/{groupId}/members`); fails on an error result. */
-async function call(endpoint: string, args: Record<string, unknown> = {}): Promise<CallToolResult> {
-  const tool = h.app.tools.find((t) => `${t.method} ${t.path}` === endpoint);
-  if (!tool) throw new Error(`no tool serves ${endpoint}`);
-  return h.call(tool.name, args);
-}
+/** Calls the tool serving `endpoint` among the served tools. */
+const call = (endpoint: string, args: Record<string, unknown> = {}): Promise<CallToolResult> => callEndpoint(h, endpoint, args);
 
 async function ok(endpoint: string, args: Record<string, unknown> = {}): Promise<any> {
   const result = await call(endpoint, args);

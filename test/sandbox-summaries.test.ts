@@ -16,7 +16,7 @@ import { Sandbox, SANDBOX_API_BASE_URL, SANDBOX_EXAMPLE_HEADER, SANDBOX_TOKEN } 
 import { seedState } from "../src/sandbox/seed.js";
 import type { ToolSpec } from "../src/tools/define.js";
 import { catalog } from "./helpers/catalog.js";
-import { startHarness, textOf, type Harness } from "./helpers/harness.js";
+import { callEndpoint, startHarness, textOf, type Harness } from "./helpers/harness.js";
 import { specsPresent, validateResponse } from "./helpers/spec-validator.js";
 
 const NOTE = "sandbox: example response, no state kept";
@@ -48,11 +48,8 @@ async function start(config: Record<string, string> = {}): Promise<Harness> {
   return h;
 }
 
-async function call(endpoint: string, args: Record<string, unknown> = {}): Promise<CallToolResult> {
-  const tool = h.app.tools.find((t) => `${t.method} ${t.path}` === endpoint);
-  if (!tool) throw new Error(`no tool serves ${endpoint}`);
-  return h.call(tool.name, args);
-}
+/** Calls the tool serving `endpoint` among the served tools. */
+const call = (endpoint: string, args: Record<string, unknown> = {}): Promise<CallToolResult> => callEndpoint(h, endpoint, args);
 
 /** The answer of a stateful endpoint (never an example); an extended one's is checked against the spec's response schema when the specs are there. */
 async function ok(endpoint: string, args: Record<string, unknown> = {}): Promise<any> {

@@ -100,3 +100,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 export function textOf(result: CallToolResult): string {
   return result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
 }
+
+/** Calls the tool that serves `endpoint` (`METHOD /path`, e.g. `GET /groups/{groupId}/members`) among the served tools. */
+export async function callEndpoint(h: Harness, endpoint: string, args: Record<string, unknown> = {}): Promise<CallToolResult> {
+  const tool = h.app.tools.find((t) => `${t.method} ${t.path}` === endpoint);
+  if (!tool) throw new Error(`no tool serves ${endpoint}`);
+  return h.call(tool.name, args);
+}
