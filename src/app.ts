@@ -17,8 +17,8 @@ import type { MetaTool } from "./tools/discovery.js";
 import { ScopeGate } from "./tools/scopes.js";
 import { DISCOVERY_TOOLS, extendedAccess, selectTools, type Served } from "./tools/select.js";
 import type { FileAccess } from "./tools/files.js";
-import type { AccessToken, TokenProvider } from "./auth/index.js";
-import { CallTracker, notice } from "./transports/calls.js";
+import type { AccessToken, TokenNotices, TokenProvider } from "./auth/index.js";
+import { CallTracker } from "./transports/calls.js";
 import { limitsKey, narrow, validateLimits, type Limits } from "./transports/narrowing.js";
 
 export interface AppOverrides {
@@ -66,12 +66,12 @@ class NoticingTokenProvider implements TokenProvider {
     private readonly what: string,
     private readonly gate?: ScopeGate,
   ) {}
-  async getToken(signal?: AbortSignal): Promise<AccessToken> {
-    const token = await this.inner.getToken(signal);
+  async getToken(signal?: AbortSignal, call?: TokenNotices): Promise<AccessToken> {
+    const token = await this.inner.getToken(signal, call);
     if (token.scopes) this.gate?.learn(token.scopes);
     if (token.accessToken !== this.last) {
-      if (this.last !== undefined) notice("info", `Obtained a fresh Zoom access token (${this.what}).`);
-      else notice("debug", `Obtained a Zoom access token (${this.what}).`);
+      if (this.last !== undefined) call?.notice("info", `Obtained a fresh Zoom access token (${this.what}).`);
+      else call?.notice("debug", `Obtained a Zoom access token (${this.what}).`);
       this.last = token.accessToken;
     }
     return token;

@@ -14,7 +14,7 @@ import { advertisedSchema } from "./catalog/advertise.js";
 import { compactDescription, compactSchema } from "./tools/compact.js";
 import { scopeAdvice, type ScopeGate } from "./tools/scopes.js";
 import { annotationsFor, toolsByName, type JsonSchema, type ToolSpec } from "./tools/define.js";
-import { LOG_LEVELS, stoppedMessage, type CallTracker, type LogLevel, type NoticeSink } from "./transports/calls.js";
+import { LOG_LEVELS, stoppedMessage, type CallScope, type CallTracker, type LogLevel, type NoticeSink } from "./transports/calls.js";
 import type { FileAccess } from "./tools/files.js";
 import type { MetaTool } from "./tools/discovery.js";
 import { executeTool, type ExecuteContext } from "./tools/execute.js";
@@ -140,7 +140,7 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
       toldSandbox = true;
       notify("notice", "SANDBOX mode: answers come from a simulated Zoom inside zoom-mcp; nothing is sent to a real Zoom account.");
     }
-    const run = (signal: AbortSignal) => callTool(request, signal, extra);
+    const run = (signal: AbortSignal, scope?: CallScope) => callTool(request, signal, extra, scope);
     if (!deps.calls) return run(extra.signal);
     return deps.calls.run(extra.signal, notify, run, (why): CallToolResult => textResult(stoppedMessage(why), true));
   });
@@ -149,6 +149,7 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
     request: { params: { name: string; arguments?: Record<string, unknown>; _meta?: { progressToken?: string | number } } },
     signal: AbortSignal,
     extra: { sendNotification: (n: { method: "notifications/progress"; params: { progressToken: string | number; progress: number; total?: number; message?: string } }) => Promise<void> },
+    scope: CallScope | undefined,
   ): Promise<CallToolResult> => {
     const progressToken = request.params._meta?.progressToken;
     let step = 0;
@@ -156,6 +157,7 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
       client: deps.client,
       logger: deps.logger,
       signal,
+      ...(scope ? { call: scope } : {}),
       ...(deps.files ? { files: deps.files } : {}),
       maxResultChars: options.maxResultChars ?? 80_000,
       // A client that can ask its user confirms irreversible calls here; others rely on the destructive annotation.

@@ -6,7 +6,7 @@ import { SharedTokenStore } from "./shared-token.js";
 import { MissingCredentialsProvider, StaticTokenProvider } from "./static-token.js";
 import type { TokenProvider } from "./types.js";
 
-export { AuthError, type AccessToken, type TokenProvider } from "./types.js";
+export { AuthError, type AccessToken, type TokenNotices, type TokenProvider } from "./types.js";
 
 /** Picks the provider the configuration asks for: Server-to-Server OAuth wins over a static token. */
 export function createTokenProvider(config: Config, logger: Logger, fetchImpl?: typeof fetch, redis?: RedisLink, now?: () => number): TokenProvider {

@@ -6,9 +6,17 @@ export interface AccessToken {
   readonly scopes?: readonly string[];
 }
 
+/** The part of a tool call (src/transports/calls.ts) a token provider may talk to: notices for its user. */
+export interface TokenNotices {
+  notice(level: "debug" | "info" | "notice", message: string): void;
+}
+
 export interface TokenProvider {
-  /** Returns a usable token, fetching one if needed. Throws AuthError when none can be had. */
-  getToken(signal?: AbortSignal): Promise<AccessToken>;
+  /**
+   * Returns a usable token, fetching one if needed. Throws AuthError when none can be had. `call`
+   * is the tool call the token is for, when there is one.
+   */
+  getToken(signal?: AbortSignal, call?: TokenNotices): Promise<AccessToken>;
   /**
    * Drops `token` from the cache after Zoom rejected it. Returns true when a fresh token can be
    * fetched, so the caller may retry once.

@@ -11,7 +11,7 @@
 import ky, { type KyInstance, type Options as KyOptions } from "ky";
 import { AuthError, type TokenProvider } from "../auth/index.js";
 import type { Logger } from "../logger.js";
-import { markSent, notice } from "../transports/calls.js";
+import type { CallScope } from "../transports/calls.js";
 import type { RateLimitLabel } from "../tools/define.js";
 import type { Governor, Ticket } from "./governor.js";
 import { interpret, type Answer, type ZoomFile } from "./answer.js";
@@ -70,6 +70,8 @@ export type ZoomResult = ZoomSuccess | ZoomFailure;
 
 export interface SendOptions {
   readonly signal?: AbortSignal;
+  /** The tool call this request serves: told before each attempt goes out, and where notices for the user go. */
+  readonly call?: CallScope;
   /** Told before each wait between attempts, so a caller can report progress. */
   readonly onWait?: (waitMs: number, reason: string) => void;
   /** When the whole call must be over, in this client's clock (ms). Calls that share it (pages) share one budget. */
@@ -190,7 +192,7 @@ export class ZoomClient {
     let token: string;
     let apiUrl: string | undefined;
     try {
-      const got = await this.options.auth.getToken(options.signal);
+      const got = await this.options.auth.getToken(options.signal, options.call);
       token = got.accessToken;
       apiUrl = got.apiUrl;
     } catch (error) {
@@ -209,16 +211,17 @@ export class ZoomClient {
     if (remaining <= 0) return this.deadlineFailure(state);
 
     state.attempts++;
-    const answer = await this.attempt(request, encoded, token, apiUrl, options.signal, remaining);
+    const answer = await this.attempt(request, encoded, token, apiUrl, options, remaining);
     if (answer instanceof TransportError) {
       if (answer.stage !== "connecting") state.reached = true;
       return this.afterTransportError(request, answer, options, state);
     }
     state.reached = true;
-    return this.afterAnswer(request, answer, token, state);
+    return this.afterAnswer(request, answer, token, options, state);
   }
 
-  private async attempt(request: ZoomRequest, encoded: Encoded, token: string, apiUrl: string | undefined, signal: AbortSignal | undefined, remainingMs: number): Promise<Answer | TransportError> {
+  private async attempt(request: ZoomRequest, encoded: Encoded, token: string, apiUrl: string | undefined, options: SendOptions, remainingMs: number): Promise<Answer | TransportError> {
+    const signal = options.signal;
     const base = this.options.apiBaseUrl ?? (apiUrl ? joinUrl(apiUrl, "/v2") : this.options.defaultApiBaseUrl);
     let url = joinUrl(base, request.path);
     if (request.query?.size) url += `?${request.query.toString()}`;
@@ -233,7 +236,7 @@ export class ZoomClient {
     };
     // `attempt` is an option ky does not know, so ky hands it to the transport as it is.
     const init: KyOptions & { attempt: AttemptOptions } = { method: request.method, headers, attempt };
-    markSent();
+    options.call?.markSent();
     try {
       const response = await this.http(url, init);
       const body = bufferedBody(response) ?? Buffer.from(await response.arrayBuffer());
@@ -263,7 +266,7 @@ export class ZoomClient {
     return final;
   }
 
-  private async afterAnswer(request: ZoomRequest, answer: Answer, token: string, state: CallState): Promise<Step | ZoomResult> {
+  private async afterAnswer(request: ZoomRequest, answer: Answer, token: string, options: SendOptions, state: CallState): Promise<Step | ZoomResult> {
     const { retry, logger } = this.options;
     const { response } = answer;
     state.ticket?.observe(response.headers);
@@ -297,7 +300,7 @@ export class ZoomClient {
     if ((status === 401 || (zoomCode === 124 && status < 500)) && !state.refreshed && this.options.auth.invalidate(token)) {
       state.refreshed = true;
       logger.debug({ code: zoomCode }, "401 from Zoom: refreshing the token once");
-      notice("notice", "Zoom rejected the access token (HTTP 401); getting a fresh token and retrying once.");
+      options.call?.notice("notice", "Zoom rejected the access token (HTTP 401); getting a fresh token and retrying once.");
       return { retryAfterMs: 0, reason: "refreshing the access token", otherwise: failure("auth", "Zoom rejected the access token.", state.retries, { status }) };
     }
 

@@ -8,7 +8,7 @@ import type { SendOptions, ZoomClient, ZoomFailure, ZoomFile, ZoomRequest, ZoomS
 import { MAX_FILE_BYTES } from "../http/answer.js";
 import { UnsafePathError } from "../http/url.js";
 import type { Logger } from "../logger.js";
-import { notice } from "../transports/calls.js";
+import type { CallScope } from "../transports/calls.js";
 import { splitControls } from "./controls.js";
 import { needsConfirmation, type ToolSpec } from "./define.js";
 import { allPages, DEFAULT_MAX_PAGES, type Collected } from "./paginate.js";
@@ -22,6 +22,8 @@ export interface ExecuteContext {
   readonly client: ZoomClient;
   readonly logger: Logger;
   readonly signal?: AbortSignal;
+  /** The running call (src/transports/calls.ts): told when the request is sent, and the way to notices for the user. */
+  readonly call?: CallScope;
   /** Largest result text, in characters (about 4 per token). */
   readonly maxResultChars: number;
   /** Most pages one `all_pages` call fetches. @default DEFAULT_MAX_PAGES */
@@ -72,11 +74,12 @@ async function execute(tool: ToolSpec, rawArgs: unknown, ctx: ExecuteContext): P
   const started = performance.now();
   const send: SendOptions = {
     ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(ctx.call ? { call: ctx.call } : {}),
     // One deadline for the whole call, shared by every page of all_pages.
     deadline: ctx.client.deadlineFromNow(),
     onWait: (ms, reason) => {
       const text = `${reason} in ${(ms / 1000).toFixed(1)} s`;
-      notice("info", `${tool.name}: ${text}`);
+      ctx.call?.notice("info", `${tool.name}: ${text}`);
       ctx.onProgress?.(text);
     },
     ...(tool.rateLimit ? { rateLimit: tool.rateLimit } : {}),
