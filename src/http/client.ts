@@ -17,7 +17,7 @@ import type { Governor, Ticket } from "./governor.js";
 import { interpret, type Answer, type ZoomFile } from "./answer.js";
 import { backoffDelay, type RetryPolicy } from "./policy.js";
 import { classifyRateLimit, parseRetryAfter, type RateLimitInfo } from "./rate-limit.js";
-import { boundedFetch, bufferedBody, createNodeFetch, TransportError, type AttemptOptions, type NodeFetch } from "./transport.js";
+import { boundedFetch, bufferedBody, createNodeFetch, TransportError, type AttemptInit, type AttemptOptions, type NodeFetch } from "./transport.js";
 import { joinUrl } from "./url.js";
 import { envName } from "../config.js";
 
@@ -143,6 +143,7 @@ export class ZoomClient {
     this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.transport = options.fetch ? undefined : createNodeFetch();
+    const transport = this.transport ?? boundedFetch(options.fetch!);
     this.http = ky.create({
       // Time bounds are the transport's (one timer per attempt, body included) and the call's deadline.
       timeout: false,
@@ -150,7 +151,15 @@ export class ZoomClient {
       // 429 retried for all methods but 5xx only for idempotent ones.
       retry: 0,
       throwHttpErrors: false,
-      fetch: (this.transport ?? boundedFetch(options.fetch!)) as typeof fetch,
+      hooks: {
+        // The transport answers from ky's last beforeRequest hook, which ky documents as the way to answer
+        // without its own fetch. It gets the Request ky built (after any earlier hook), and it spares the
+        // clone ky keeps for its own retries (off here): a second Request whose AbortSignal, like every
+        // signal a Request follows, is freed only by a full GC, so each one pushes the heap and the pauses up.
+        beforeRequest: [(request, kyOptions) => transport(request, kyOptions as AttemptInit)],
+      },
+      // Not reached (the hook answers); set so ky does not bind the global fetch on every request.
+      fetch: transport as typeof fetch,
     });
   }
 
