@@ -18,7 +18,8 @@ import { trimmingFigures } from "./trimming.js";
 
 const ENTRY = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 const BASELINE = fileURLToPath(new URL("./one-tool-server.mjs", import.meta.url));
-const RUNS = Number(process.env.BENCH_RUNS ?? 10);
+/** Cold starts per server; the targets need at least 10, so fewer only for a quick look. */
+const RUNS = Number(process.env.BENCH_RUNS ?? 11);
 const CALLS = Number(process.env.BENCH_CALLS ?? 1000);
 
 const median = (xs: number[]) => {
@@ -57,14 +58,23 @@ async function startOnce(args: string[], env: Record<string, string>): Promise<S
   return { ms: elapsed, rssMiB, tools: list.tools };
 }
 
-/** Cold starts of several servers, interleaved run by run so machine noise hits all alike. */
+/**
+ * Cold starts of several servers, interleaved run by run so machine noise hits all alike. The order
+ * rotates each run, so no server always starts first or right after the same other one. Each is
+ * spawned the same way (node over stdio, the SDK client: initialize, then one complete tools/list).
+ */
 async function coldStarts(servers: Record<string, { args: string[]; env: Record<string, string> }>) {
-  const runs: Record<string, Start[]> = Object.fromEntries(Object.keys(servers).map((k) => [k, []]));
+  const keys = Object.keys(servers);
+  const runs: Record<string, Start[]> = Object.fromEntries(keys.map((k) => [k, []]));
   for (let i = 0; i < RUNS; i++) {
-    for (const [key, { args, env }] of Object.entries(servers)) runs[key]!.push(await startOnce(args, env));
+    const order = [...keys.slice(i % keys.length), ...keys.slice(0, i % keys.length)];
+    for (const key of order) runs[key]!.push(await startOnce(servers[key]!.args, servers[key]!.env));
   }
   return Object.fromEntries(
-    Object.entries(runs).map(([key, starts]) => [key, { ms: median(starts.map((s) => s.ms)), rssMiB: median(starts.map((s) => s.rssMiB)), tools: starts[0]!.tools }]),
+    Object.entries(runs).map(([key, starts]) => [
+      key,
+      { ms: median(starts.map((s) => s.ms)), all: starts.map((s) => s.ms), rssMiB: median(starts.map((s) => s.rssMiB)), tools: starts[0]!.tools },
+    ]),
   );
 }
 
@@ -106,15 +116,19 @@ async function main() {
     base: { args: [BASELINE], env: {} },
     byDefault: { args: [ENTRY], env },
   });
-  const { all, base, byDefault } = starts as Record<string, { ms: number; rssMiB: number; tools: Array<{ name: string }> }>;
+  const { all, base, byDefault } = starts as Record<string, { ms: number; all: number[]; rssMiB: number; tools: Array<{ name: string }> }>;
   const ratio = all!.ms / base!.ms;
-  console.log("## Cold start: spawn -> initialize -> complete tools/list (median; both over stdio, started the same way)");
-  console.log(`| server | median | RSS after tools/list |`);
-  console.log(`|---|---:|---:|`);
-  console.log(`| zoom-mcp --toolsets all (${all!.tools.length} tools) | ${ms(all!.ms)} | ${all!.rssMiB.toFixed(1)} MiB |`);
-  console.log(`| zoom-mcp, no flags (default profile, ${byDefault!.tools.length} tools) | ${ms(byDefault!.ms)} | ${byDefault!.rssMiB.toFixed(1)} MiB |`);
-  console.log(`| one-tool SDK server (floor) | ${ms(base!.ms)} | ${base!.rssMiB.toFixed(1)} MiB |`);
-  console.log(`cold start, all tools vs one-tool server: ${ratio.toFixed(2)}x (target <= ${TARGET_RATIO}x: ${mark(ratio <= TARGET_RATIO)})`);
+  // The same figure run by run: each run's two starts were measured next to each other.
+  const paired = median(all!.all.map((ms, i) => ms / base!.all[i]!));
+  const spread = (xs: number[]) => `${ms(Math.min(...xs))}-${ms(Math.max(...xs))}`;
+  console.log(`## Cold start: spawn -> initialize -> complete tools/list (median of ${RUNS} interleaved runs, order rotating; all over stdio, started the same way)`);
+  if (RUNS < 10) console.log(`(only ${RUNS} runs: the target is defined on at least 10)`);
+  console.log(`| server | median | range | RSS after tools/list |`);
+  console.log(`|---|---:|---:|---:|`);
+  console.log(`| zoom-mcp --toolsets all (${all!.tools.length} tools) | ${ms(all!.ms)} | ${spread(all!.all)} | ${all!.rssMiB.toFixed(1)} MiB |`);
+  console.log(`| zoom-mcp, no flags (default profile, ${byDefault!.tools.length} tools) | ${ms(byDefault!.ms)} | ${spread(byDefault!.all)} | ${byDefault!.rssMiB.toFixed(1)} MiB |`);
+  console.log(`| one-tool SDK server (floor) | ${ms(base!.ms)} | ${spread(base!.all)} | ${base!.rssMiB.toFixed(1)} MiB |`);
+  console.log(`cold start, all tools vs one-tool server: ${ratio.toFixed(2)}x (ratio of medians; median of the per-run ratios ${paired.toFixed(2)}x; target <= ${TARGET_RATIO}x: ${mark(Math.max(ratio, paired) <= TARGET_RATIO)})`);
   console.log(
     `RSS after start, all tools: ${all!.rssMiB.toFixed(1)} MiB (target <= ${TARGET_RSS_MIB} MiB: ${mark(all!.rssMiB <= TARGET_RSS_MIB)}; one-tool server ${base!.rssMiB.toFixed(1)} MiB, +${(all!.rssMiB - base!.rssMiB).toFixed(1)} MiB)\n`,
   );
