@@ -1,5 +1,6 @@
-import ky, { type KyInstance } from "ky";
+import type { KyInstance } from "ky";
 import { envName } from "../config.js";
+import { lazyKy } from "../http/lazy-ky.js";
 import type { Logger } from "../logger.js";
 import type { SharedTokenStore } from "./shared-token.js";
 import { AuthError, type AccessToken, type TokenProvider } from "./types.js";
@@ -54,7 +55,8 @@ interface TokenResponse {
 export class ServerToServerTokenProvider implements TokenProvider {
   private cached: CachedToken | undefined;
   private inflight: Promise<CachedToken> | undefined;
-  private readonly http: KyInstance;
+  /** ky, loaded with the first token request. */
+  private readonly http: () => Promise<KyInstance>;
   private readonly now: () => number;
   private readonly skew: number;
   /** Forced refreshes (after a 401) in a row, and when the next one is allowed. */
@@ -69,7 +71,7 @@ export class ServerToServerTokenProvider implements TokenProvider {
   constructor(private readonly options: ServerToServerOptions) {
     this.now = options.now ?? Date.now;
     this.skew = options.expirySkewMs ?? 60_000;
-    this.http = ky.create({
+    this.http = lazyKy({
       timeout: options.timeoutMs,
       retry: 0,
       throwHttpErrors: false,
@@ -150,9 +152,10 @@ export class ServerToServerTokenProvider implements TokenProvider {
   private async fetchToken(): Promise<CachedToken> {
     const { accountId, clientId, clientSecret, tokenUrl, logger } = this.options;
     const started = this.now();
+    const http = await this.http();
     let response: Response;
     try {
-      response = await this.http.post(tokenUrl, {
+      response = await http.post(tokenUrl, {
         headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` },
         body: new URLSearchParams({ grant_type: "account_credentials", account_id: accountId }),
       });

@@ -8,7 +8,7 @@
  * size limit. ky builds each request; the transport under it (transport.ts) is a keep-alive
  * node:http(s) fetch that enforces the per-attempt bounds.
  */
-import ky, { type KyInstance, type Options as KyOptions } from "ky";
+import type { KyInstance, Options as KyOptions } from "ky";
 import { AuthError, type TokenProvider } from "../auth/index.js";
 import type { Logger } from "../logger.js";
 import type { CallScope } from "../transports/calls.js";
@@ -17,7 +17,8 @@ import type { Governor, Ticket } from "./governor.js";
 import { interpret, type Answer, type ZoomFile } from "./answer.js";
 import { backoffDelay, type RetryPolicy } from "./policy.js";
 import { classifyRateLimit, parseRetryAfter, type RateLimitInfo } from "./rate-limit.js";
-import { boundedFetch, bufferedBody, createNodeFetch, TransportError, type AttemptInit, type AttemptOptions, type NodeFetch } from "./transport.js";
+import { loadKy } from "./lazy-ky.js";
+import { boundedFetch, bufferedBody, TransportError, type AttemptInit, type AttemptOptions, type NodeFetch } from "./transport.js";
 import { joinUrl } from "./url.js";
 import { envName } from "../config.js";
 
@@ -130,8 +131,11 @@ interface Encoded {
 }
 
 export class ZoomClient {
-  private readonly http: KyInstance;
-  private readonly transport: NodeFetch | undefined;
+  /** ky over the transport, built with the first request (ky and node:http(s) load then, not at start). */
+  private http: KyInstance | undefined;
+  private loading: Promise<KyInstance> | undefined;
+  /** The keep-alive node:http(s) transport, once loaded; absent when `fetch` was given. */
+  private transport: NodeFetch | undefined;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly now: () => number;
   private readonly callTimeoutMs: number;
@@ -142,9 +146,14 @@ export class ZoomClient {
     this.now = options.now ?? Date.now;
     this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    this.transport = options.fetch ? undefined : createNodeFetch();
-    const transport = this.transport ?? boundedFetch(options.fetch!);
-    this.http = ky.create({
+  }
+
+  private async load(): Promise<KyInstance> {
+    const [ky, transport] = await Promise.all([
+      loadKy(),
+      this.options.fetch ? boundedFetch(this.options.fetch) : import("./node-fetch.js").then((m) => (this.transport = m.createNodeFetch())),
+    ]);
+    return (this.http = ky.create({
       // Time bounds are the transport's (one timer per attempt, body included) and the call's deadline.
       timeout: false,
       // Retries are ours (see policy.ts): ky applies one method list to every status, and Zoom needs
@@ -160,7 +169,7 @@ export class ZoomClient {
       },
       // Not reached (the hook answers); set so ky does not bind the global fetch on every request.
       fetch: transport as typeof fetch,
-    });
+    }));
   }
 
   /** The deadline of a call that starts now; pass it in SendOptions to share it across requests (pages). */
@@ -245,9 +254,10 @@ export class ZoomClient {
     };
     // `attempt` is an option ky does not know, so ky hands it to the transport as it is.
     const init: KyOptions & { attempt: AttemptOptions } = { method: request.method, headers, attempt };
+    const http = this.http ?? (await (this.loading ??= this.load()));
     options.call?.markSent();
     try {
-      const response = await this.http(url, init);
+      const response = await http(url, init);
       const body = bufferedBody(response) ?? Buffer.from(await response.arrayBuffer());
       return { response, body };
     } catch (error) {
