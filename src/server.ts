@@ -35,9 +35,16 @@ export interface ServerDeps {
   readonly sandbox?: boolean;
   /** Hides the tools the token's granted scopes cannot call, once they are known. */
   readonly gate?: ScopeGate;
-  /** Fetches a token so the granted scopes become known; called when a session starts. */
+  /**
+   * Fetches a token so the granted scopes become known. Called once a session's first tool listing
+   * is sent (or LEARN_SCOPES_AFTER_MS after it starts, if it lists nothing), so the token request and
+   * the HTTP client it loads do not hold up that listing.
+   */
   readonly learnScopes?: () => Promise<void>;
 }
+
+/** A session that lists no tools learns its token's scopes this long after it starts. */
+export const LEARN_SCOPES_AFTER_MS = 100;
 
 /** Until a client sets a level, it gets notices from `info` up. */
 const DEFAULT_CLIENT_LOG_LEVEL: LogLevel = "info";
@@ -104,11 +111,18 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
     stopWatching?.();
     previousClose?.();
   };
+  // After the first listing is written (setImmediate runs after the response's microtasks), or a little after initialize.
+  let learning = false;
+  const learnScopes = () => {
+    if (learning || !deps.learnScopes) return;
+    learning = true;
+    setImmediate(() => void deps.learnScopes!());
+  };
   if (deps.learnScopes) {
     const previous = server.oninitialized;
     server.oninitialized = () => {
       previous?.();
-      void deps.learnScopes!();
+      setTimeout(learnScopes, LEARN_SCOPES_AFTER_MS).unref();
     };
   }
 
@@ -127,6 +141,7 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
         };
       }),
     ];
+    learnScopes();
     return { tools: listing };
   });
 
