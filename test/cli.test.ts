@@ -96,3 +96,49 @@ describe("log hygiene", () => {
     expect(lines.join("")).toContain("[redacted]");
   });
 });
+
+describe("the CLI's stderr logger", () => {
+  const LOGGER = fileURLToPath(new URL("../dist/logger.js", import.meta.url));
+  /** A process that logs through createLogger(level) with no destination (fd 2, as the CLI does) and exits. */
+  const script = (level: string, warn: boolean) => `
+    const { createLogger, DEFER_PINO_MS } = await import(${JSON.stringify(LOGGER)});
+    const log = createLogger(${JSON.stringify(level)});
+    log.debug("below the level");
+    const t0 = Date.now();
+    log.info({ step: 1, authorization: "Bearer abc" }, "first");
+    for (const end = Date.now() + 40; Date.now() < end; );
+    log.info({ step: 2 }, "second");
+    ${warn ? 'log.warn({ step: 3 }, "warned"); process.stderr.write("AFTER-WARN\\n");' : ""}
+    process.stderr.write("T0 " + t0 + " " + DEFER_PINO_MS + "\\n");
+  `;
+  const runScript = (level: string, warn: boolean) => {
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script(level, warn)], { encoding: "utf8", timeout: 20_000 });
+    expect(r.status, r.stderr).toBe(0);
+    return r.stderr.trim().split("\n");
+  };
+  const json = (line: string) => JSON.parse(line) as { level: number; time: number; msg: string; step?: number; authorization?: string };
+
+  it("holds info lines until it exits, in order, each with the time it was logged at", () => {
+    const lines = runScript("info", false);
+    // Nothing was written while the process ran (the exit came before the deferral), then both lines, redacted.
+    expect(lines[0]).toMatch(/^T0 \d+ \d+$/);
+    const t0 = Number(lines[0]!.split(" ")[1]);
+    const [first, second] = [json(lines[1]!), json(lines[2]!)];
+    expect(lines).toHaveLength(3);
+    expect([first.msg, second.msg]).toEqual(["first", "second"]);
+    expect(first.authorization).toBe("[redacted]");
+    expect(first.time - t0).toBeLessThan(20);
+    expect(second.time - first.time).toBeGreaterThanOrEqual(40);
+  });
+
+  it("writes a warning at once, after the lines held before it", () => {
+    const lines = runScript("info", true);
+    expect(lines.slice(0, 3).map((l) => json(l).msg)).toEqual(["first", "second", "warned"]);
+    expect(lines[3]).toBe("AFTER-WARN");
+  });
+
+  it("writes nothing below its level", () => {
+    const lines = runScript("warn", true);
+    expect(lines.map((l) => (l.startsWith("{") ? json(l).msg : l.split(" ")[0]))).toEqual(["warned", "AFTER-WARN", "T0"]);
+  });
+});
