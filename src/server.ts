@@ -17,12 +17,26 @@ import { annotationsFor, toolsByName, type JsonSchema, type ToolSpec } from "./t
 import { LOG_LEVELS, stoppedMessage, type CallScope, type CallTracker, type LogLevel, type NoticeSink } from "./transports/calls.js";
 import type { FileAccess } from "./tools/files.js";
 import type { MetaTool } from "./tools/discovery.js";
-import { executeTool, type ExecuteContext } from "./tools/execute.js";
+import type { ExecuteContext } from "./tools/execute.js";
 import { toInputJsonSchema } from "./tools/json-schema.js";
-import { textResult, validationResult } from "./tools/result.js";
-import { normalizeArgs } from "./tools/validate.js";
-import { clip } from "./tools/shaping.js";
 import { VERSION } from "./version.js";
+
+/**
+ * What a tool call needs beyond the listing (validation, the HTTP core, result shaping): about half
+ * of zoom-mcp's modules, which a start does not need. Imported with the first call, or right after
+ * the first listing is sent.
+ */
+async function importCallPath() {
+  const [{ executeTool }, { textResult, validationResult }, { normalizeArgs }, { clip }] = await Promise.all([
+    import("./tools/execute.js"),
+    import("./tools/result.js"),
+    import("./tools/validate.js"),
+    import("./tools/shaping.js"),
+  ]);
+  return { executeTool, textResult, validationResult, normalizeArgs, clip };
+}
+let callPath: ReturnType<typeof importCallPath> | undefined;
+const loadCallPath = () => (callPath ??= importCallPath());
 
 export interface ServerDeps {
   readonly client: ZoomClient;
@@ -142,6 +156,7 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
       }),
     ];
     learnScopes();
+    setImmediate(() => void loadCallPath());
     return { tools: listing };
   });
 
@@ -157,7 +172,7 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
     }
     const run = (signal: AbortSignal, scope?: CallScope) => callTool(request, signal, extra, scope);
     if (!deps.calls) return run(extra.signal);
-    return deps.calls.run(extra.signal, notify, run, (why): CallToolResult => textResult(stoppedMessage(why), true));
+    return deps.calls.run(extra.signal, notify, run, (why): CallToolResult => ({ content: [{ type: "text", text: stoppedMessage(why) }], isError: true }));
   });
 
   const callTool = async (
@@ -166,6 +181,7 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
     extra: { sendNotification: (n: { method: "notifications/progress"; params: { progressToken: string | number; progress: number; total?: number; message?: string } }) => Promise<void> },
     scope: CallScope | undefined,
   ): Promise<CallToolResult> => {
+    const { executeTool, textResult, validationResult, normalizeArgs, clip } = await loadCallPath();
     const progressToken = request.params._meta?.progressToken;
     let step = 0;
     const ctx: ExecuteContext = {
