@@ -7,6 +7,8 @@
  * and validation failures come back as field-by-field tool errors that name what to fix.
  */
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation";
 import { CallToolRequestSchema, ListToolsRequestSchema, SetLevelRequestSchema, type CallToolResult, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { ZoomClient } from "./http/client.js";
 import type { Logger } from "./logger.js";
@@ -36,6 +38,14 @@ async function importCallPath() {
   return { executeTool, textResult, validationResult, normalizeArgs, clip };
 }
 let callPath: ReturnType<typeof importCallPath> | undefined;
+
+/**
+ * The SDK checks elicitation answers (confirmations) with Ajv. It would build one Ajv instance per
+ * server, that is per session and at every start, though few sessions ever confirm: here one is
+ * built on first use and shared.
+ */
+let ajv: AjvJsonSchemaValidator | undefined;
+const sharedValidator: jsonSchemaValidator = { getValidator: (schema) => (ajv ??= new AjvJsonSchemaValidator()).getValidator(schema) };
 const loadCallPath = () => (callPath ??= importCallPath());
 
 export interface ServerDeps {
@@ -96,7 +106,7 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
   const meta = options.meta ?? [];
   const server = new Server(
     { name: "zoom-mcp", title: "Zoom", version: VERSION },
-    { capabilities: { tools: { listChanged: true }, logging: {} }, instructions: options.instructions ?? instructionsFor({ discovery: meta.length > 0 }) },
+    { capabilities: { tools: { listChanged: true }, logging: {} }, instructions: options.instructions ?? instructionsFor({ discovery: meta.length > 0 }), jsonSchemaValidator: sharedValidator },
   );
   // logging/setLevel: this server instance serves one session (or one stateless request), so one level.
   let minLevel = LOG_LEVELS.indexOf(DEFAULT_CLIENT_LOG_LEVEL);
