@@ -388,7 +388,8 @@ export function parseConfig(input: ConfigInput): Config {
     const given = input[key];
     raw[key] = isUnset(given) ? (SETTINGS[key] as Setting).default : given;
   }
-  const result = ConfigSchema.safeParse(raw);
+  // One parse per start: zod's compiled fast path would cost more to build than it saves here.
+  const result = ConfigSchema.safeParse(raw, { jitless: true });
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const key = String(issue.path[0] ?? "") as SettingKey;
