@@ -9,6 +9,18 @@ describe("invalid arguments", () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({ fakeOptions: { permissive: true } });
+    // The session learns its token's scopes after its first listing (a token request of its own): let that
+    // happen here, so the cases below see only what their calls send.
+    const original = h.fake.tokenResponder;
+    const learned = new Promise<void>((resolve) => {
+      h.fake.tokenResponder = (req) => {
+        h.fake.tokenResponder = original;
+        resolve();
+        return original(req);
+      };
+    });
+    await h.client.listTools();
+    await learned;
   });
   afterAll(() => h.close());
   beforeEach(() => h.fake.reset());
