@@ -165,7 +165,14 @@ export class ZoomClient {
         // without its own fetch. It gets the Request ky built (after any earlier hook), and it spares the
         // clone ky keeps for its own retries (off here): a second Request whose AbortSignal, like every
         // signal a Request follows, is freed only by a full GC, so each one pushes the heap and the pauses up.
-        beforeRequest: [(request, kyOptions) => transport(request, kyOptions as AttemptInit)],
+        beforeRequest: [
+          (request, kyOptions) => {
+            const init = kyOptions as AttemptInit;
+            const headers = init.attempt?.headers;
+            if (headers) for (const name in headers) request.headers.set(name, headers[name]!);
+            return transport(request, init);
+          },
+        ],
       },
       // Not reached (the hook answers); set so ky does not bind the global fetch on every request.
       fetch: transport as typeof fetch,
@@ -249,11 +256,12 @@ export class ZoomClient {
       timeoutMs: Math.max(1, Math.min(this.options.timeoutMs, remainingMs)),
       deadline: remainingMs < this.options.timeoutMs,
       maxBodyBytes: this.maxResponseBytes,
+      headers,
       ...(encoded.payload ? { payload: encoded.payload } : {}),
       ...(signal ? { signal } : {}),
     };
     // `attempt` is an option ky does not know, so ky hands it to the transport as it is.
-    const init: KyOptions & { attempt: AttemptOptions } = { method: request.method, headers, attempt };
+    const init: KyOptions & { attempt: AttemptOptions } = { method: request.method, attempt };
     const http = this.http ?? (await (this.loading ??= this.load()));
     options.call?.markSent();
     try {

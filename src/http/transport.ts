@@ -14,6 +14,11 @@ import { envName } from "../config.js";
 
 /** Per-attempt options, passed through ky to the transport as an option ky does not know. */
 export interface AttemptOptions {
+  /**
+   * The request's headers. The client's ky hook sets them on the Request ky built: ky's own `headers`
+   * option would merge them through five Headers objects per request.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
   /** The serialised request body. */
   readonly payload?: Buffer;
   /** Cancels the attempt (the client went away). */
