@@ -136,11 +136,12 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
     previousClose?.();
   };
   // After the first listing is written (setImmediate runs after the response's microtasks), or a little after initialize.
+  let listedOnce = false;
   let learning = false;
   const learnScopes = () => {
     if (learning || !deps.learnScopes) return;
     learning = true;
-    setImmediate(() => void deps.learnScopes!());
+    void deps.learnScopes();
   };
   if (deps.learnScopes) {
     const previous = server.oninitialized;
@@ -165,8 +166,13 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
         };
       }),
     ];
-    learnScopes();
-    setImmediate(() => void loadCallPath());
+    if (!listedOnce) {
+      listedOnce = true;
+      setImmediate(() => {
+        learnScopes();
+        void loadCallPath();
+      });
+    }
     return { tools: listing };
   });
 
