@@ -1,7 +1,7 @@
 /** Toolsets, read-only mode, discovery, and results that fit a context window. */
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config.js";
-import { allTools, catalog } from "./helpers/catalog.js";
+import { allTools, catalog, everyTool } from "./helpers/catalog.js";
 import { DEFAULT_PROFILE, DISCOVERY_TOOLS, extendedAccess, selectTools, SelectionError } from "../src/tools/select.js";
 import { fitJson, project } from "../src/tools/shaping.js";
 import { annotationsFor } from "../src/tools/define.js";
@@ -51,7 +51,7 @@ describe("choosing tools", () => {
   });
 
   it("names only real tools in the default profile", () => {
-    for (const name of DEFAULT_PROFILE) expect([...allTools, ...catalog.extended].map((t) => t.name)).toContain(name);
+    for (const name of DEFAULT_PROFILE) expect(everyTool.map((t) => t.name)).toContain(name);
     expect(DISCOVERY_TOOLS).toHaveLength(3);
   });
 });

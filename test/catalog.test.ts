@@ -12,7 +12,7 @@ import { README, withFreshTables } from "../scripts/readme.js";
 import { advertisedSchema } from "../src/catalog/advertise.js";
 import { encodePathParam } from "../src/http/url.js";
 import { ANNOTATION_OVERRIDES, annotationsFor, type ToolSpec } from "../src/tools/define.js";
-import { allTools, catalog as loaded } from "./helpers/catalog.js";
+import { allTools, catalog as loaded, everyTool } from "./helpers/catalog.js";
 import { startHarness, textOf, type Harness } from "./helpers/harness.js";
 import { minimalObject } from "./helpers/minimal-args.js";
 
@@ -48,8 +48,6 @@ describe("catalog coverage", () => {
   });
 });
 
-/** The catalog's tools and the extended and master-account sets': one name space, one set of rules. */
-const everyTool: readonly ToolSpec[] = [...allTools, ...loaded.extended];
 
 describe("invariants over every tool", () => {
   it("covers the catalog and both extended sets", () => {

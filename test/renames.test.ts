@@ -3,12 +3,10 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RENAMES_DOC, renderRenames } from "../scripts/renames.js";
 import { annotationsFor } from "../src/tools/define.js";
-import { allTools, catalog } from "./helpers/catalog.js";
+import { allTools, catalog, everyTool } from "./helpers/catalog.js";
 import { startHarness, textOf, type Harness } from "./helpers/harness.js";
 
 const byName = (name: string) => allTools.find((t) => t.name === name);
-/** The catalog's tools and the extended and master-account sets': names and aliases share one name space. */
-const everyTool = [...allTools, ...catalog.extended];
 
 describe("names", () => {
   it.each([
