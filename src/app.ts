@@ -96,19 +96,22 @@ export async function createApp(config: Config, catalog: Catalog, logger: Logger
   // Discovery (and its search library) is imported only when a discovery tool is served; narrowing
   // a session's tools can only take tools away, so no session needs it otherwise.
   const discovery = served.discovery.length ? await import("./tools/discovery.js") : undefined;
-  const meta = discovery
-    ? discovery
-        .discoveryTools({
-          // A getter: the extended set's index is read when discovery is first used, not at start.
-          get callable() {
-            return served.callable;
-          },
-          served: new Set(served.tools.map((t) => t.name)),
-          readOnly: config.readOnly,
-          gate,
-        })
-        .filter((m) => served.discovery.includes(m.name))
-    : [];
+  // The discovery tools for what a configuration (or a narrowed session) serves. `callable` is a getter: the
+  // extended set's index is read when discovery is first used, not at start.
+  const metaFor = (s: Served, readOnly: boolean): MetaTool[] =>
+    discovery
+      ? discovery
+          .discoveryTools({
+            get callable() {
+              return s.callable;
+            },
+            served: new Set(s.tools.map((t) => t.name)),
+            readOnly,
+            gate,
+          })
+          .filter((m) => s.discovery.includes(m.name))
+      : [];
+  const meta = metaFor(served, config.readOnly);
   // In sandbox mode the simulated Zoom is the HTTP core's fetch: no credentials, nothing leaves the process.
   const sandboxModule = config.sandbox ? await import("./sandbox/index.js") : undefined;
   const sandbox = sandboxModule
@@ -186,9 +189,7 @@ export async function createApp(config: Config, catalog: Catalog, logger: Logger
     if (!found) {
       const result: Served = limits.reduce((acc, l) => narrow(acc, l), served as Served);
       const readOnly = config.readOnly || limits.some((l) => l.readOnly);
-      const metaTools = discovery
-        ? discovery.discoveryTools({ callable: result.callable, served: new Set(result.tools.map((t) => t.name)), readOnly, gate }).filter((m) => result.discovery.includes(m.name))
-        : [];
+      const metaTools = metaFor(result, readOnly);
       found = optionsFor(result.tools, metaTools, result.compact);
       if (narrowed.size >= 256) narrowed.delete(narrowed.keys().next().value!);
       narrowed.set(key, found);

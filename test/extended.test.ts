@@ -9,8 +9,11 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCatalog } from "../src/catalog/load.js";
+import { createApp } from "../src/app.js";
+import { parseConfig } from "../src/config.js";
 import { createServer } from "../src/lib.js";
-import { catalog } from "./helpers/catalog.js";
+import { createLogger } from "../src/logger.js";
+import { catalog, everyTool } from "./helpers/catalog.js";
 import { FakeZoom } from "./helpers/fake-zoom.js";
 import { startHarness, textOf, type Harness } from "./helpers/harness.js";
 
@@ -37,7 +40,7 @@ describe("the extended data", () => {
   it("holds every current operation beyond the catalog once, in its own toolsets", () => {
     expect(extended).toHaveLength(575);
     expect(master).toHaveLength(647);
-    const keys = [...catalog.tools, ...catalog.extended].map((t) => `${t.method} ${t.path}`);
+    const keys = everyTool.map((t) => `${t.method} ${t.path}`);
     expect(new Set(keys).size).toBe(keys.length);
     const core = new Set(catalog.toolsets);
     for (const t of catalog.extended) {
@@ -183,6 +186,26 @@ describe("laziness", () => {
     expect(toolsetReads.sort()).toEqual(["meeting_summaries", "transcripts"]);
     await client.callTool({ name: "search_zoom_tools", arguments: { query: "legal hold" } });
     expect(indexReads).toBe(1);
+    await client.close();
+  });
+
+  it("reads it for a narrowed session (per-request limits) only when that session's discovery needs it", async () => {
+    let indexReads = 0;
+    const counted = createCatalog(catalog.tools, { tools: () => (indexReads++, catalog.extended), toolsets: () => catalog.extendedToolsets, toolset: (id) => catalog.extendedToolset(id) });
+    const app = await createApp(parseConfig({ accessToken: "static-token-value", apiBaseUrl: fake.apiBase }), counted, createLogger("silent"));
+    const server = app.newServer([{ excludeTools: ["get_user"], readOnly: true }]);
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    const client = new Client({ name: "t", version: "1" });
+    await Promise.all([server.connect(a), client.connect(b)]);
+    const listed = (await client.listTools()).tools.map((t) => t.name);
+    expect(listed).toContain("get_meeting_summary");
+    expect(listed).not.toContain("get_user");
+    expect(indexReads).toBe(0);
+    const hits = JSON.parse(textOf((await client.callTool({ name: "search_zoom_tools", arguments: { query: "legal hold matters" } })) as never)).matches as { name: string }[];
+    expect(indexReads).toBe(1);
+    // The narrowing still applies to what discovery reaches: read-only, and without the excluded tool.
+    expect(hits.map((h) => h.name)).toContain("list_chat_legalhold_matters");
+    expect(hits.map((h) => h.name)).not.toContain("create_chat_legalhold_matter");
     await client.close();
   });
 });

@@ -71,7 +71,9 @@ export function validateLimits(
 
 /** What the server serves, narrowed by one limit. Never adds a tool. */
 export function narrow(served: Served, limits: Limits): Served {
-  let { tools, discovery, callable } = served;
+  let { tools, discovery } = served;
+  // What discovery may reach is filtered when it is first read: it holds the extended set, read on first use.
+  const reach: ((t: ToolSpec) => boolean)[] = [];
   if (limits.toolsets !== undefined || limits.tools !== undefined) {
     const sets = new Set(limits.toolsets ?? []);
     const names = new Set(limits.tools ?? []);
@@ -81,24 +83,34 @@ export function narrow(served: Served, limits: Limits): Served {
     tools = tools.filter(picked);
     // Discovery reaches every tool only under the profiles that include it, as with the flags.
     const reachesAll = everything || withDefault || sets.has("discovery");
-    callable = reachesAll ? callable : callable.filter(picked);
+    if (!reachesAll) reach.push(picked);
     discovery = discovery.filter((n) => withDefault || sets.has("discovery") || names.has(n));
   }
   if (limits.excludeTools?.length) {
     const excluded = new Set(limits.excludeTools);
-    tools = tools.filter((t) => !excluded.has(t.name));
-    callable = callable.filter((t) => !excluded.has(t.name));
+    const kept = (t: ToolSpec) => !excluded.has(t.name);
+    tools = tools.filter(kept);
+    reach.push(kept);
     discovery = discovery.filter((n) => !excluded.has(n));
   }
   if (limits.readOnly) {
     const readOnly = (t: ToolSpec) => annotationsFor(t).readOnlyHint === true;
     tools = tools.filter(readOnly);
-    callable = callable.filter(readOnly);
+    reach.push(readOnly);
   }
   // A tool that stays keeps its compact listing.
   const kept = new Set(tools.map((t) => t.name));
   const compact = new Map([...served.compact].filter(([name]) => kept.has(name)));
-  return { tools, discovery, callable, compact };
+  let callable: ToolSpec[] | undefined;
+  return {
+    tools,
+    discovery,
+    compact,
+    get callable() {
+      callable ??= served.callable.filter((t) => reach.every((ok) => ok(t)));
+      return callable;
+    },
+  };
 }
 
 /** A stable key for caching a list of limits. */
