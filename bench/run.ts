@@ -22,6 +22,8 @@ const BASELINE = fileURLToPath(new URL("./one-tool-server.mjs", import.meta.url)
 /** Cold starts per server; the targets need at least 10, so fewer only for a quick look. */
 const RUNS = Number(process.env.BENCH_RUNS ?? 11);
 const CALLS = Number(process.env.BENCH_CALLS ?? 1000);
+/** Rounds of CALLS calls in the HTTP-path figure; each figure is the median round's. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -131,7 +133,7 @@ function firstCallCosts() {
 async function main() {
   // One section alone: BENCH_ONLY=governor (bursts against the rate-limited fake) or BENCH_ONLY=http-path (the request path).
   if (process.env.BENCH_ONLY === "governor") return governorBenchmarks(ENTRY);
-  if (process.env.BENCH_ONLY === "http-path") return printHttpPath(await httpPath(CALLS));
+  if (process.env.BENCH_ONLY === "http-path") return printHttpPath(await httpPath(CALLS, ROUNDS));
   const fake = await new FakeZoom().start();
   fake.on("PATCH", /^\/meetings\/\d+\/livestream$/, { status: 204 });
   const env = {
@@ -225,7 +227,7 @@ async function main() {
   console.log(`difference: ${ms(m - d)} per call (${(m / d).toFixed(2)}x)\n`);
   console.log(`## Memory (RSS) of zoom-mcp --toolsets meetings: ${(rssIdle / 1024).toFixed(1)} MiB after start and one call, ${(rssAfter / 1024).toFixed(1)} MiB after ${CALLS} calls\n`);
 
-  printHttpPath(await httpPath(CALLS));
+  printHttpPath(await httpPath(CALLS, ROUNDS));
 
   console.log("## tools/list size (JSON bytes; tokens = bytes / 4)");
   console.log("| profile | tools | bytes | ~tokens |");
