@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import { advertisedSchema } from "../src/catalog/advertise.js";
 import { DEFAULT_LIMITS, PATTERNS } from "../src/catalog/patterns.js";
 import { withControls } from "../src/tools/controls.js";
-import { paramNames } from "../src/tools/search.js";
+import { paramNames } from "../src/tools/params.js";
 import type { CatalogEntry } from "../src/catalog/load.js";
 import type { FieldPlacement, JsonSchema } from "../src/tools/define.js";
 import { Descriptions, SpecProse } from "./descriptions.js";

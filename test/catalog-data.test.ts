@@ -2,9 +2,16 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { advertisedSchema } from "../src/catalog/advertise.js";
-import { readCatalogFiles } from "../src/catalog/load.js";
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { CATALOG_DIR, loadCatalog, readCatalogFiles, START_INDEX, writeStartIndex } from "../src/catalog/load.js";
+import { paramNames } from "../src/tools/params.js";
+import { createApp } from "../src/app.js";
+import { parseConfig } from "../src/config.js";
 import { ZoomClient } from "../src/http/client.js";
 import { defaultRetryPolicy } from "../src/http/policy.js";
 import { silentLogger } from "../src/logger.js";
@@ -39,6 +46,55 @@ describe("the catalog files", () => {
     expect(props("get_meeting")).toContain("fields");
     expect(props("get_meeting")).not.toContain("all_pages");
     expect(props("update_meeting")).not.toContain("fields");
+  });
+});
+
+describe("the start index (what the build writes into dist/catalog)", () => {
+  // A catalog folder of our own: the start index, and the toolset files only where a test puts them.
+  let dir: string;
+  const url = () => pathToFileURL(`${dir}/`);
+  const toolsetFiles = () => readdirSync(CATALOG_DIR).filter((f) => f.endsWith(".json") && f !== "toolsets.json");
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "zoom-mcp-start-index-"));
+    writeStartIndex(CATALOG_DIR, url());
+    copyFileSync(new URL("toolsets.json", CATALOG_DIR), join(dir, "toolsets.json"));
+    cpSync(new URL("extended/", CATALOG_DIR), join(dir, "extended"), { recursive: true });
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    ["--toolsets all", { toolsets: "all" }, 373],
+    ["the default profile", {}, 29],
+    ["--read-only --toolsets all", { toolsets: "all", readOnly: "true" }, 173],
+  ])("starts a server and lists %s without a toolset file: validating schemas are read on first use", async (_, settings, count) => {
+    const fromIndex = loadCatalog(url());
+    expect(fromIndex.tools.map((t) => t.name)).toEqual(catalog.tools.map((t) => t.name));
+    const config = parseConfig({ accountId: "a", clientId: "b", clientSecret: "c", apiBaseUrl: "http://127.0.0.1:9/v2", oauthTokenUrl: "http://127.0.0.1:9/oauth/token", ...settings });
+    const app = await createApp(config, fromIndex, silentLogger());
+    const client = new Client({ name: "t", version: "1" });
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await Promise.all([app.newServer().connect(b), client.connect(a)]);
+    const { tools } = await client.listTools();
+    expect(tools).toHaveLength(count);
+    await client.close();
+    await app.close();
+    // No toolset file was there to read; a validating schema needs its toolset's file.
+    expect(() => fromIndex.tool("update_meeting_livestream")!.inputSchema).toThrow(/meetings\.json/);
+  });
+
+  it("holds every tool as the toolset files do, once a tool's file is there", () => {
+    for (const file of toolsetFiles()) copyFileSync(new URL(file, CATALOG_DIR), join(dir, file));
+    const fromIndex = loadCatalog(url());
+    for (const tool of catalog.tools) {
+      const { searchParams, ...indexed } = { ...fromIndex.tool(tool.name)! };
+      expect(indexed, tool.name).toEqual(JSON.parse(JSON.stringify(tool)));
+      expect(searchParams, tool.name).toEqual(paramNames(tool.inputSchema));
+    }
+  });
+
+  it("is written by the build into dist/catalog, current with src/catalog", () => {
+    const built = new URL(`../dist/catalog/${START_INDEX}`, import.meta.url);
+    expect(readFileSync(built, "utf8")).toBe(readFileSync(join(dir, START_INDEX), "utf8"));
   });
 });
 

@@ -3,8 +3,9 @@
  * turns it into one Catalog value, which the CLI passes to the server, discovery, the executor and
  * the sandbox. Nothing here is module state: each call reads and builds afresh.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { ToolSpec } from "../tools/define.js";
+import { paramNames } from "../tools/params.js";
 
 /** One catalog entry as stored, with where it came from and, when we differ from Zoom's spec, why. */
 export type CatalogEntry = ToolSpec & { readonly source: string; readonly override?: string };
@@ -66,6 +67,59 @@ export function readExtendedFiles(dir: URL = CATALOG_DIR): CatalogFile[] {
 }
 
 /**
+ * The start index, written by the build next to the toolset files in dist/catalog: every catalog tool
+ * as a start needs it (facts, description, listed schema, input field names for search), minified, and
+ * without what only a call or describe_zoom_tool needs (the validating schema, the source and override
+ * notes), about half of the catalog's bytes. The toolset files stay the reviewable snapshot.
+ */
+export const START_INDEX = "start-index.json";
+
+/** What a start-index entry leaves to its toolset's file, read when one of these is first asked for. */
+const AT_FIRST_USE = ["inputSchema", "source", "override"] as const;
+
+interface StartIndex {
+  readonly toolsets: readonly string[];
+  readonly tools: readonly (Omit<CatalogEntry, (typeof AT_FIRST_USE)[number]> & { readonly params: readonly string[] })[];
+}
+
+/** Writes the start index of the toolset files in `from` into `to` (the build does, for dist/catalog). */
+export function writeStartIndex(from: URL, to: URL): void {
+  const files = readCatalogFiles(from);
+  const index: StartIndex = {
+    toolsets: files.map((file) => file.toolset),
+    tools: files.flatMap((file) =>
+      file.tools.map((tool) => {
+        const { inputSchema, source: _source, override: _override, ...rest } = tool;
+        return { ...rest, params: paramNames(inputSchema) };
+      }),
+    ),
+  };
+  writeFileSync(new URL(START_INDEX, to), JSON.stringify(index));
+}
+
+/**
+ * The catalog tools: from the start index when the build wrote one (each tool's validating schema then
+ * comes from its toolset's file on first use), else from the toolset files whole (src/, as tests run it).
+ */
+function catalogTools(dir: URL): ToolSpec[] {
+  const url = new URL(START_INDEX, dir);
+  if (!existsSync(url)) return readCatalogFiles(dir).flatMap((file) => file.tools);
+  const index = JSON.parse(readFileSync(url, "utf8")) as StartIndex;
+  const files = new Map<string, ReadonlyMap<string, CatalogEntry>>();
+  const entryOf = (toolset: string, name: string): CatalogEntry => {
+    let file = files.get(toolset);
+    if (!file) {
+      const read = JSON.parse(readFileSync(new URL(`${toolset}.json`, dir), "utf8")) as CatalogFile;
+      files.set(toolset, (file = new Map(read.tools.map((t) => [t.name, t]))));
+    }
+    const entry = file.get(name);
+    if (!entry) throw new Error(`catalog: ${START_INDEX} lists ${name}, which ${toolset}.json does not have; rebuild (npm run build)`);
+    return entry;
+  };
+  return index.tools.map((stub) => deferred(stub, AT_FIRST_USE, () => entryOf(stub.toolset, stub.name)));
+}
+
+/**
  * Reads the catalog from disk; the CLI calls it once. The extended index is read on first use, and
  * an extended toolset's file when one of its tools' schemas is first needed (most sessions never
  * touch them, and start-up stays as fast as with the catalog alone).
@@ -88,11 +142,11 @@ export function loadCatalog(dir: URL = CATALOG_DIR): Catalog {
     if (!index) {
       const url = new URL("extended/index.json", dir);
       const read: ExtendedIndex = existsSync(url) ? (JSON.parse(readFileSync(url, "utf8")) as ExtendedIndex) : { toolsets: {}, tools: [] };
-      index = { tools: read.tools.map((stub) => lazyTool(stub, () => schemasOf(stub.toolset, stub.name))), toolsets: new Map(Object.entries(read.toolsets)) };
+      index = { tools: read.tools.map((stub) => deferred(stub, DEFERRED, () => schemasOf(stub.toolset, stub.name))), toolsets: new Map(Object.entries(read.toolsets)) };
     }
     return index;
   };
-  return createCatalog(readCatalogFiles(dir).flatMap((file) => file.tools), {
+  return createCatalog(catalogTools(dir), {
     tools: () => extended().tools,
     toolsets: () => extended().toolsets,
     toolset: (id) => [...fileOf(id).values()],
@@ -102,11 +156,11 @@ export function loadCatalog(dir: URL = CATALOG_DIR): Catalog {
 /** What an extended tool's index entry leaves to its toolset's file. */
 const DEFERRED = ["pathParams", "queryParams", "bodyParams", "bodyEncoding", "upload", "inputSchema", "listedSchema", "source", "override"] as const;
 
-/** An extended tool whose schemas and parameter placement are read when first asked for. `params` (the input field names) serves search without them. */
-function lazyTool(stub: ExtendedIndex["tools"][number], full: () => CatalogEntry): ToolSpec {
+/** A tool whose `keys` are read from its full entry when first asked for. `params` (the input field names) serves search without them. */
+function deferred(stub: { readonly params: readonly string[] }, keys: readonly (keyof CatalogEntry)[], full: () => CatalogEntry): ToolSpec {
   const { params, ...spec } = stub;
   const tool = { ...spec, searchParams: params } as unknown as ToolSpec;
-  for (const key of DEFERRED) Object.defineProperty(tool, key, { get: () => full()[key], enumerable: true });
+  for (const key of keys) Object.defineProperty(tool, key, { get: () => full()[key], enumerable: true });
   return tool;
 }
 

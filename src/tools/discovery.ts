@@ -10,7 +10,8 @@ import { executeTool, type ExecuteContext } from "./execute.js";
 import { closest, oneLevel, schemaAt } from "./describe.js";
 import { scopeAdvice, type ScopeGate } from "./scopes.js";
 import { textResult } from "./result.js";
-import { paramNames, purposeOf, ToolSearch } from "./search.js";
+import { paramNames } from "./params.js";
+import { purposeOf, ToolSearch } from "./search.js";
 
 export interface MetaTool {
   readonly name: string;

@@ -183,22 +183,6 @@ export class ToolSearch {
   }
 }
 
-/** Every property name in a JSON Schema, nested ones included, down to `depth` levels. */
-export function paramNames(schema: unknown, depth = 2): string[] {
-  const out: string[] = [];
-  const walk = (node: unknown, level: number) => {
-    if (!node || typeof node !== "object" || level > depth) return;
-    const n = node as { properties?: Record<string, unknown>; items?: unknown };
-    if (n.items) walk(n.items, level);
-    for (const [key, child] of Object.entries(n.properties ?? {})) {
-      out.push(key);
-      walk(child, level + 1);
-    }
-  };
-  walk(schema, 1);
-  return out;
-}
-
 /** The first sentence of a description: the one-line purpose shown in search results. */
 export function purposeOf(tool: { readonly description: string }): string {
   const first = tool.description.split("\n")[0]!;
