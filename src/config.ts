@@ -7,6 +7,7 @@
  * To add a setting: add a row to SETTINGS. Nothing else needs to know its flag or variable name.
  */
 import { z } from "zod";
+import { backoffDelay, defaultRetryPolicy } from "./http/policy.js";
 
 export const DEFAULT_API_BASE_URL = "https://api.zoom.us/v2";
 export const DEFAULT_OAUTH_TOKEN_URL = "https://zoom.us/oauth/token";
@@ -91,7 +92,7 @@ export const SETTINGS = {
     schema: httpUrl.optional(),
   }),
   oauthTokenUrl: setting({ group: "zoom", env: "ZOOM_OAUTH_TOKEN_URL", default: DEFAULT_OAUTH_TOKEN_URL, doc: "OAuth token endpoint (e.g. ZoomGov's)", schema: httpUrl }),
-  timeoutMs: setting({ group: "zoom", env: "ZOOM_TIMEOUT_MS", default: "30000", doc: "timeout of one HTTP attempt, in ms, the whole answer body included", schema: int(1, 600_000) }),
+  timeoutMs: setting({ group: "zoom", env: "ZOOM_TIMEOUT_MS", default: "30000", doc: "timeout of one HTTP attempt, in ms, the whole answer body included; keep it below ZOOM_CALL_TIMEOUT_MS", schema: int(1, 600_000) }),
   callTimeoutMs: setting({
     group: "zoom",
     env: "ZOOM_CALL_TIMEOUT_MS",
@@ -403,6 +404,47 @@ export function parseConfig(input: ConfigInput): Config {
   }
   const sandbox = parsed.sandbox === "auto" ? credentialMode(parsed) === "none" : parsed.sandbox;
   return { ...parsed, sandbox };
+}
+
+type TimingKey = "timeoutMs" | "callTimeoutMs" | "rateLimitWaitMs" | "maxRetries";
+
+/**
+ * Settings that are each valid but defeat one another, in words that name both and say what to change.
+ * The server still starts: these are logged as warnings (src/index.ts), once.
+ */
+export function configWarnings(config: Pick<Config, TimingKey>): string[] {
+  const set = (key: TimingKey) => `${envName(key)}=${config[key]}`;
+  const retries = (n: number) => `${n} ${n === 1 ? "retry" : "retries"}`;
+  const warnings: string[] = [];
+  // The client gives the governor's queue and the 429 retries only what is left of the deadline: past it, the budget is unreachable.
+  if (config.rateLimitWaitMs >= config.callTimeoutMs) {
+    warnings.push(
+      `${set("rateLimitWaitMs")} is not below ${set("callTimeoutMs")}, so the rate-limit wait budget can never be used in full: the call's deadline ends the waiting first, and a call let through late has little or no time left for its request. ` +
+        `Set ${envName("rateLimitWaitMs")} below ${config.callTimeoutMs}, leaving time for the request itself, or raise ${envName("callTimeoutMs")}.`,
+    );
+  }
+  // An attempt cut by the deadline ends the call (client.ts), so the attempt's own timeout, and the retry after it, never come.
+  if (config.timeoutMs >= config.callTimeoutMs) {
+    warnings.push(
+      `${set("timeoutMs")} is not below ${set("callTimeoutMs")}, so the call's deadline, not the attempt's timeout, ends a request that hangs, and it is never retried. ` +
+        `Set ${envName("timeoutMs")} below ${config.callTimeoutMs} (it bounds one attempt; ${envName("callTimeoutMs")} bounds the call with its retries).`,
+    );
+  }
+  // The backoff before each retry counts against the wait budget too (client.ts): find how many of the shortest backoffs fit.
+  const policy = defaultRetryPolicy(config.maxRetries, config.rateLimitWaitMs);
+  let fit = 0;
+  let needed = 0;
+  for (let n = 0; n < policy.maxRetries; n++) {
+    needed += backoffDelay(policy, n, () => 0);
+    if (needed <= policy.maxTotalWaitMs) fit = n + 1;
+  }
+  if (fit < policy.maxRetries) {
+    warnings.push(
+      `${set("maxRetries")} asks for ${retries(config.maxRetries)} after a server error or a dropped connection, but the backoff before each retry counts against ${set("rateLimitWaitMs")}, which leaves room for ${fit === 0 ? "none" : `only ${fit}`}. ` +
+        `Set ${envName("rateLimitWaitMs")} to at least ${needed} (the shortest waits before ${retries(config.maxRetries)}), or ${envName("maxRetries")} to ${fit}.`,
+    );
+  }
+  return warnings;
 }
 
 /** Which credentials are configured, without exposing them. */

@@ -3,7 +3,7 @@
 import { createApp } from "./app.js";
 import { loadCatalog, type Catalog } from "./catalog/load.js";
 import { parseCli, USAGE, UsageError } from "./cli.js";
-import { ConfigError, configInputFromEnv, credentialMode, CREDENTIALS, joinNames, parseConfig, type Config } from "./config.js";
+import { ConfigError, configInputFromEnv, configWarnings, credentialMode, CREDENTIALS, joinNames, parseConfig, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
 import { describeForListing } from "./tools/define.js";
 import { SelectionError } from "./tools/select.js";
@@ -82,6 +82,8 @@ async function main(): Promise<void> {
   }
   const mode = config.sandbox ? "sandbox" : credentialMode(config);
   logger.info({ tools: app.tools.length, credentials: mode, transport: config.transport }, "starting zoom-mcp");
+  // Both transports start here, once per process (createApp also serves `zoom-mcp tools` and embedders).
+  for (const warning of configWarnings(config)) logger.warn(warning);
   if (config.sandbox) {
     logger.warn(
       { seed: config.sandboxSeed, state: config.sandboxState ?? null, rateLimits: config.sandboxRateLimits ?? null },

@@ -1,12 +1,12 @@
 /** The settings table (src/config.ts) is the one source: flags, variables, --help, the README and messages agree with it. */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { README, renderConfigTable, replaceRegion, ROOT } from "../scripts/docs.js";
 import { cliOptions, parseCli, USAGE } from "../src/cli.js";
-import { configInputFromEnv, ConfigError, parseConfig, SETTING_KEYS, SETTINGS, sourceOf, type Setting } from "../src/config.js";
+import { configInputFromEnv, ConfigError, configWarnings, envName, parseConfig, SETTING_KEYS, SETTINGS, sourceOf, type Setting } from "../src/config.js";
 
 const ENTRY = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 const rows = SETTING_KEYS.map((key) => [key, SETTINGS[key] as Setting] as const);
@@ -104,5 +104,104 @@ describe("the settings table", () => {
     const start = readFileSync(join(ROOT, "scripts", "start.mjs"), "utf8");
     expect(start.match(names)?.filter((m) => m !== "process.env") ?? []).toEqual([]);
     expect(offenders).toEqual([]);
+  });
+});
+
+describe("settings that contradict each other", () => {
+  const warningsFor = (input: Parameters<typeof parseConfig>[0]) => configWarnings(parseConfig(input));
+
+  it("warns about nothing at the defaults, nor just inside each bound", () => {
+    expect(warningsFor({})).toEqual([]);
+    expect(warningsFor({ rateLimitWaitMs: "54999", timeoutMs: "54999" })).toEqual([]);
+    // 250 + 500 + 1000 ms: the shortest backoffs before the default 3 retries (src/http/policy.ts).
+    expect(warningsFor({ rateLimitWaitMs: "1750" })).toEqual([]);
+    expect(warningsFor({ rateLimitWaitMs: "0", maxRetries: "0" })).toEqual([]);
+  });
+
+  it("warns when the rate-limit wait budget is not below the call's deadline, naming both with their values", () => {
+    expect(warningsFor({ rateLimitWaitMs: "55000" })).toEqual([
+      "ZOOM_RATE_LIMIT_WAIT_MS=55000 is not below ZOOM_CALL_TIMEOUT_MS=55000, so the rate-limit wait budget can never be used in full: the call's deadline ends the waiting first, " +
+        "and a call let through late has little or no time left for its request. Set ZOOM_RATE_LIMIT_WAIT_MS below 55000, leaving time for the request itself, or raise ZOOM_CALL_TIMEOUT_MS.",
+    ]);
+  });
+
+  it("warns when one attempt's timeout is not below the call's deadline", () => {
+    expect(warningsFor({ timeoutMs: "60000" })).toEqual([
+      "ZOOM_TIMEOUT_MS=60000 is not below ZOOM_CALL_TIMEOUT_MS=55000, so the call's deadline, not the attempt's timeout, ends a request that hangs, and it is never retried. " +
+        "Set ZOOM_TIMEOUT_MS below 55000 (it bounds one attempt; ZOOM_CALL_TIMEOUT_MS bounds the call with its retries).",
+    ]);
+  });
+
+  it("warns when the wait budget leaves no room for the retries ZOOM_MAX_RETRIES asks for", () => {
+    expect(warningsFor({ rateLimitWaitMs: "1749" })).toEqual([
+      "ZOOM_MAX_RETRIES=3 asks for 3 retries after a server error or a dropped connection, but the backoff before each retry counts against ZOOM_RATE_LIMIT_WAIT_MS=1749, " +
+        "which leaves room for only 2. Set ZOOM_RATE_LIMIT_WAIT_MS to at least 1750 (the shortest waits before 3 retries), or ZOOM_MAX_RETRIES to 2.",
+    ]);
+    expect(warningsFor({ rateLimitWaitMs: "0", maxRetries: "1" })[0]).toMatch(/^ZOOM_MAX_RETRIES=1 asks for 1 retry .* which leaves room for none\. .* or ZOOM_MAX_RETRIES to 0\.$/);
+  });
+
+  it("gives one warning per contradiction, each naming its settings by their variables", () => {
+    // A 20 s deadline under the default 30 s attempt timeout and 50 s wait budget: two contradictions, not the retries one.
+    const warnings = warningsFor({ callTimeoutMs: "20000" });
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain(`${envName("rateLimitWaitMs")}=50000 is not below ${envName("callTimeoutMs")}=20000`);
+    expect(warnings[1]).toContain(`${envName("timeoutMs")}=30000 is not below ${envName("callTimeoutMs")}=20000`);
+  });
+
+  /** Resolves with everything `stream` sent once it matches `pattern`; rejects if the process exits first. */
+  function waitForOutput(child: ChildProcess, stream: "stdout" | "stderr", pattern: RegExp): Promise<string> {
+    return new Promise((resolve, reject) => {
+      let text = "";
+      const onData = (d: Buffer) => {
+        text += d.toString();
+        if (pattern.test(text)) {
+          child[stream]!.off("data", onData);
+          child.off("exit", onExit);
+          resolve(text);
+        }
+      };
+      const onExit = (code: number | null) => reject(new Error(`exited (${code}) before ${stream} matched ${pattern}: ${text}`));
+      child[stream]!.on("data", onData);
+      child.once("exit", onExit);
+    });
+  }
+
+  it.each([
+    ["stdio", [] as string[]],
+    ["http", ["--transport", "http", "--port", "0"]],
+  ])("the real server over %s logs each warning once on stderr, writes nothing else to stdout, and starts", async (transport, args) => {
+    const env = { PATH: process.env.PATH ?? "", ZOOM_SANDBOX: "1", ZOOM_RATE_LIMIT_WAIT_MS: "60000", ZOOM_TIMEOUT_MS: "60000" };
+    const child = spawn(process.execPath, [ENTRY, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    if (transport === "stdio") {
+      // A served request proves the server started; its answer must be the only thing on stdout.
+      const answered = waitForOutput(child, "stdout", /"id":1[,}]/);
+      child.stdin!.write(`${JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } })}\n`);
+      await answered;
+      child.stdin!.end();
+    } else {
+      const banner = await waitForOutput(child, "stderr", /serving MCP \(Streamable HTTP\) at (\S+)\/mcp\n/);
+      // Served once, the server has its signal handlers too (the banner is written just before them).
+      const base = /serving MCP \(Streamable HTTP\) at (\S+)\/mcp\n/.exec(banner)![1]!;
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+
+    const lines = stderr.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as { level: number; msg: string });
+    const expected = configWarnings(parseConfig({ sandbox: "1", rateLimitWaitMs: "60000", timeoutMs: "60000" }));
+    expect(expected).toHaveLength(2);
+    for (const warning of expected) expect(lines.filter((l) => l.msg === warning).map((l) => l.level)).toEqual([40]);
+    if (transport === "stdio") {
+      const out = stdout.split("\n").filter(Boolean);
+      expect(out).toHaveLength(1);
+      expect(JSON.parse(out[0]!)).toMatchObject({ jsonrpc: "2.0", id: 1, result: { serverInfo: { name: "zoom-mcp" } } });
+    } else {
+      expect(stdout).toBe("");
+    }
   });
 });
