@@ -34,7 +34,7 @@ describe("finding 1: the per-attempt timeout covers the body", () => {
     const result = await h.call("get_meeting", { meetingId: "1" });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/did not answer within 300 ms \(HTTP 200 headers arrived, the body stalled\)/);
+    expect(textOf(result)).toMatch(/did not answer within 300 ms \(ZOOM_TIMEOUT_MS\): HTTP 200 headers arrived, the body stalled\./);
     expect(h.logs.find((l) => l.includes('"msg":"tool call"'))).toContain('"error":"timeout"');
   });
 

@@ -1,6 +1,8 @@
 /** Rate limits, server errors and cancellation, through a real MCP client. Waits are recorded, never slept. */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { configWarnings, parseConfig } from "../src/config.js";
 import { classifyRateLimit, parseRetryAfter } from "../src/http/rate-limit.js";
+import { boundedFetch } from "../src/http/transport.js";
 import { startHarness, textOf, type Harness } from "./helpers/harness.js";
 
 const LIVESTREAM = { meetingId: "123", stream_url: "rtmp://a/b", stream_key: "k" };
@@ -42,7 +44,7 @@ describe("rate limits and retries", () => {
     expect(result.isError).toBe(true);
     // Not a fixed number of attempts: as many as fit into the wait budget (ZOOM_RATE_LIMIT_WAIT_MS, 50 s). By default it
     // ends before the call's deadline (ZOOM_CALL_TIMEOUT_MS, 55 s), so the call fails with the budget's message, not a timeout.
-    expect(textOf(result)).toMatch(/still exceeded after \d+ retries and \d+ s of waiting \(the wait budget is 50 s\)/);
+    expect(textOf(result)).toMatch(/still exceeded after \d+ retries and \d+ s of waiting \(the wait budget, ZOOM_RATE_LIMIT_WAIT_MS, is 50 s\)\. Try again shortly, or slow down\.$/m);
     expect(textOf(result)).not.toContain("deadline");
     const backoffs = h.waits.filter((w) => w > 0);
     expect(backoffs.length).toBeGreaterThan(3);
@@ -62,8 +64,28 @@ describe("rate limits and retries", () => {
     h = await startHarness({ config: { rateLimitWaitMs: "5000" } });
     h.fake.on("PATCH", "/meetings/123/livestream", QPS_429("2"));
     const result = await h.call("update_meeting_livestream", LIVESTREAM);
-    expect(textOf(result)).toContain("the wait budget is 5 s");
+    expect(textOf(result)).toContain("the wait budget, ZOOM_RATE_LIMIT_WAIT_MS, is 5 s). Zoom asked to wait 2 s.");
     expect(h.fake.requests).toHaveLength(3);
+  });
+
+  it("names the fixed Retry-After cap, not ZOOM_RATE_LIMIT_WAIT_MS, when Zoom asks for a longer wait than zoom-mcp waits out", async () => {
+    // Within the 50 s budget but over the 30 s cap: raising the budget would not help, so the message must not point at it.
+    h.fake.on("GET", "/meetings/6", QPS_429("45"));
+    const result = await h.call("get_meeting", { meetingId: "6" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain("still exceeded after 0 retries and 0 s of waiting; Zoom asked to wait 45 s, longer than the 30 s zoom-mcp waits out. Try again after that wait.");
+    expect(textOf(result)).not.toContain("ZOOM_RATE_LIMIT_WAIT_MS");
+    expect(h.fake.requests).toHaveLength(1);
+  });
+
+  it("a wait budget shorter than the first backoff leaves a 503 unretried, as configWarnings says", async () => {
+    await h.close();
+    h = await startHarness({ config: { rateLimitWaitMs: "200" } });
+    h.fake.on("GET", "/meetings/7", { status: 503, body: { message: "busy" } }, { status: 200, body: { id: 7 } });
+    const result = await h.call("get_meeting", { meetingId: "7" });
+    expect(result.isError).toBe(true);
+    expect(h.fake.requests).toHaveLength(1);
+    expect(configWarnings(parseConfig({ rateLimitWaitMs: "200" })).join("\n")).toContain("which leaves room for none");
   });
 
   it("fails a daily limit at once with the reset time and category", async () => {
@@ -168,7 +190,7 @@ describe("timeouts and progress", () => {
     h.fake.on("POST", "/users/me/meetings", { status: 201, body: {}, delayMs: 400 });
     const result = await h.call("create_meeting", { userId: "me", topic: "x" });
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toContain("Zoom did not answer within 100 ms");
+    expect(textOf(result)).toContain("Zoom did not answer within 100 ms (ZOOM_TIMEOUT_MS): the request was sent, no answer came.");
     expect(textOf(result)).toContain("check whether it took effect");
     expect(h.fake.requests).toHaveLength(1);
   });
@@ -197,5 +219,24 @@ describe("Retry-After parsing", () => {
 
   it("treats a missing X-RateLimit-Type as a per-second limit", () => {
     expect(classifyRateLimit(new Headers(), "Too many requests", now).kind).toBe("qps");
+  });
+});
+
+describe("the per-attempt timeout over another fetch (the sandbox's)", () => {
+  afterEach(() => vi.useRealTimers());
+
+  /** A fetch that never answers, until its request is aborted. */
+  const silent = ((request: Request) =>
+    new Promise((_, reject) => request.signal.addEventListener("abort", () => reject(request.signal.reason), { once: true }))) as typeof fetch;
+
+  it.each([
+    [false, "Zoom did not answer within 100 ms (ZOOM_TIMEOUT_MS)"],
+    [true, "the call's deadline passed"],
+  ])("deadline %s: %s", async (deadline, message) => {
+    vi.useFakeTimers();
+    const attempt = boundedFetch(silent)("http://127.0.0.1:1/v2/users/me", { attempt: { timeoutMs: 100, deadline, maxBodyBytes: 1024 } });
+    const settled = expect(attempt).rejects.toMatchObject({ kind: "timeout", message, deadline });
+    await vi.advanceTimersByTimeAsync(100);
+    await settled;
   });
 });

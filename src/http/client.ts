@@ -358,10 +358,15 @@ export class ZoomClient {
     if (info.kind === "daily") {
       return failure("rate_limit", `Zoom's ${limitName} is used up${zoomMessage ? `: ${zoomMessage}` : ""}. It resets at ${info.resetAt!.toISOString()}; do not retry before then.`, state.retries, extra);
     }
-    const after = info.retryAfterMs !== undefined ? ` Zoom asked to wait ${Math.ceil(info.retryAfterMs / 1000)} s.` : "";
+    const asked = info.retryAfterMs !== undefined ? Math.ceil(info.retryAfterMs / 1000) : undefined;
+    const tried = `Zoom's ${limitName} was still exceeded after ${state.retries} ${state.retries === 1 ? "retry" : "retries"} and ${Math.round(state.waited / 1000)} s of waiting`;
+    // A Retry-After over the fixed cap ends the call whatever the budget, so only the budget's failure names its setting.
+    const overCap = info.retryAfterMs !== undefined && info.retryAfterMs > retry.maxRetryAfterMs;
     const final = failure(
       "rate_limit",
-      `Zoom's ${limitName} was still exceeded after ${state.retries} ${state.retries === 1 ? "retry" : "retries"} and ${Math.round(state.waited / 1000)} s of waiting (the wait budget is ${Math.round(retry.maxTotalWaitMs / 1000)} s).${after} Try again shortly, or slow down.`,
+      overCap
+        ? `${tried}; Zoom asked to wait ${asked} s, longer than the ${Math.round(retry.maxRetryAfterMs / 1000)} s zoom-mcp waits out. Try again after that wait.`
+        : `${tried} (the wait budget, ${envName("rateLimitWaitMs")}, is ${Math.round(retry.maxTotalWaitMs / 1000)} s).${asked !== undefined ? ` Zoom asked to wait ${asked} s.` : ""} Try again shortly, or slow down.`,
       state.retries,
       extra,
     );

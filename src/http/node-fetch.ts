@@ -5,7 +5,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { createBrotliDecompress, createGunzip, createInflate, type Gunzip } from "node:zlib";
-import { keepBody, tooLarge, TransportError, type AttemptInit, type AttemptOptions, type NodeFetch, type Stage } from "./transport.js";
+import { keepBody, timedOut, tooLarge, TransportError, type AttemptInit, type AttemptOptions, type NodeFetch, type Stage } from "./transport.js";
 
 export function createNodeFetch(): NodeFetch {
   const agents = {
@@ -60,9 +60,8 @@ function send(
       } else resolve(response!);
     };
     const timer = setTimeout(() => {
-      const what = attempt.deadline ? "the call's deadline passed" : `Zoom did not answer within ${attempt.timeoutMs} ms`;
-      const where = stage === "receiving" ? ` (HTTP ${status} headers arrived, the body stalled)` : stage === "sent" ? " (the request was sent; no answer came)" : " (no connection)";
-      finish(new TransportError("timeout", what + where, stage, attempt.deadline ?? false, status));
+      const where = stage === "receiving" ? `: HTTP ${status} headers arrived, the body stalled` : stage === "sent" ? ": the request was sent, no answer came" : ": no connection was made";
+      finish(new TransportError("timeout", timedOut(attempt) + where, stage, attempt.deadline ?? false, status));
     }, attempt.timeoutMs);
     const onAbort = () => finish(new TransportError("aborted", "the call was cancelled", stage));
     if (attempt.signal?.aborted) return onAbort();

@@ -86,6 +86,11 @@ export function tooLarge(maxBytes: number, status: number | undefined, declared?
   );
 }
 
+/** Why an attempt's timer fired: the call's deadline, or the per-attempt timeout, named by its setting. */
+export function timedOut(attempt: AttemptOptions): string {
+  return attempt.deadline ? "the call's deadline passed" : `Zoom did not answer within ${attempt.timeoutMs} ms (${envName("timeoutMs")})`;
+}
+
 /**
  * Wraps another fetch (the sandbox's, a test's) with the same per-attempt bounds: one timer for the
  * whole attempt, body included, and the size limit while reading.
@@ -100,8 +105,7 @@ export function boundedFetch(inner: typeof fetch): (input: string | URL | Reques
     if (attempt.signal?.aborted) throw new TransportError("aborted", "the call was cancelled", "connecting");
     attempt.signal?.addEventListener("abort", onAbort, { once: true });
     const timer = setTimeout(() => {
-      const what = attempt.deadline ? "the call's deadline passed" : `Zoom did not answer within ${attempt.timeoutMs} ms`;
-      controller.abort(new TransportError("timeout", what, stage, attempt.deadline ?? false, status));
+      controller.abort(new TransportError("timeout", timedOut(attempt), stage, attempt.deadline ?? false, status));
     }, attempt.timeoutMs);
     try {
       const base = input instanceof Request ? input : new Request(input);
