@@ -4,6 +4,7 @@
  * Without Redis these tests skip and say why; in CI (CI=true) a missing Redis is a failure.
  */
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -11,7 +12,9 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { SharedTokenStore } from "../src/auth/shared-token.js";
-import { MemoryWindowStore, RedisWindowStore, type SlotId, type WindowStore } from "../src/http/governor-store.js";
+import { abortableSleep } from "../src/http/client.js";
+import { Governor } from "../src/http/governor.js";
+import { FlexibleDailyStore, MemoryWindowStore, RedisWindowStore, type SlotId, type WindowStore } from "../src/http/governor-store.js";
 import { silentLogger } from "../src/logger.js";
 import { RedisLink } from "../src/redis.js";
 import { serveHttp } from "../src/transports/http.js";
@@ -49,14 +52,15 @@ describe.skipIf(!!sharedReason)(`with a shared Redis${sharedReason ? ` (skipped:
 
   it("hands out budget slots on the same schedule as the in-memory log (one synthetic clock for both)", async () => {
     // One pump per store: wake-ups 2 ms late, every request answered 5 ms after its slot, 30 a second.
+    let t = 0;
     const pump = async (store: WindowStore, calls: number) => {
-      let t = 1_800_000_000_000;
+      t = 1_800_000_000_000;
       const log: Array<[number, number]> = [];
       const answers: Array<[number, SlotId]> = [];
       while (log.filter(([, wait]) => wait === 0).length < calls) {
         while (answers.length && answers[0]![0] <= t) {
           const [at, slot] = answers.shift()!;
-          await store.settle("Light", slot, at, 2000);
+          await store.settle("Light", slot, at, 2000, t);
         }
         const take = await store.take("Light", 30, 1010, t);
         log.push([t, take.wait]);
@@ -68,11 +72,90 @@ describe.skipIf(!!sharedReason)(`with a shared Redis${sharedReason ? ` (skipped:
     const link = new RedisLink({ url: TEST_REDIS_URL, logger: silentLogger() });
     try {
       const prefix = `test-${randomUUID()}`;
-      const inRedis = await pump(new RedisWindowStore(link, (key) => `${prefix}:${key}`), 100);
+      // The Redis store's scripts read the same synthetic clock instead of Redis's.
+      const inRedis = await pump(new RedisWindowStore(link, (key) => `${prefix}:${key}`, { clock: () => t }), 100);
       const inMemory = await pump(new MemoryWindowStore(), 100);
       expect(inRedis).toEqual(inMemory);
       // Two windows and more: 15 at once, then spaced, then each slot again a window after its answer.
       expect(inMemory.at(-1)![0] - inMemory[0]![0]).toBeGreaterThan(3000);
+    } finally {
+      await link.close();
+    }
+  });
+
+  it("answers every replica in Redis's clock: one whose clock runs 400 ms ahead frees no slot early, one 400 ms behind waits no longer", async () => {
+    const link = new RedisLink({ url: TEST_REDIS_URL, logger: silentLogger() });
+    const ahead = () => Date.now() + 400;
+    const behind = () => Date.now() - 400;
+    // On a fresh key, one replica takes a slot, then the other asks at once: how long must it wait?
+    const waitAfter = async (limit: number, first: () => number, then: () => number) => {
+      const prefix = `test-${randomUUID()}`;
+      const store = new RedisWindowStore(link, (key) => `${prefix}:${key}`);
+      expect((await store.take("Light", limit, 1000, first())).wait).toBe(0);
+      return (await store.take("Light", limit, 1000, then())).wait;
+    };
+    try {
+      for (const [first, then] of [[behind, ahead], [ahead, behind]] as const) {
+        // One a second: the slot frees a second after it was taken (each replica's own clock would say 200 ms or 1800 ms).
+        const full = await waitAfter(1, first, then);
+        expect(full).toBeGreaterThan(950);
+        expect(full).toBeLessThanOrEqual(1000);
+        // Two a second, the second spaced 500 ms (less 4 ms of tolerance) after the first (each own clock: at once, or 1296 ms).
+        const spaced = await waitAfter(2, first, then);
+        expect(spaced).toBeGreaterThan(446);
+        expect(spaced).toBeLessThanOrEqual(496);
+      }
+    } finally {
+      await link.close();
+    }
+  });
+
+  it("two governors sharing one Redis store, their clocks 800 ms apart, never let more than the limit out in any second of Redis's clock, and neither waits needlessly", async () => {
+    const LIMIT = 20;
+    const link = new RedisLink({ url: TEST_REDIS_URL, logger: silentLogger() });
+    // Redis's own clock (via the link, which waits for its first connection), in ms.
+    const redisNow = async () => {
+      const [s, us] = await link.run(
+        (redis) => redis.time(),
+        () => {
+          throw new Error("Redis is unreachable");
+        },
+      );
+      return Number(s) * 1000 + Number(us) / 1000;
+    };
+    try {
+      const prefix = `test-${randomUUID()}`;
+      const store = new RedisWindowStore(link, (key) => `${prefix}:${key}`);
+      const replica = (skewMs: number) =>
+        new Governor({ plan: "pro", overrides: { Light: LIMIT }, windows: store, daily: new FlexibleDailyStore(), logger: silentLogger(), now: () => Date.now() + skewMs, sleep: abortableSleep });
+      const sent: Array<{ by: string; at: number }> = [];
+      // One call: its slot, then "Zoom" counts it (the moment, read from Redis), then its answer settles the slot.
+      const call = async (gov: Governor, by: string) => {
+        const ticket = gov.ticket("GET", "/users/me", "Light");
+        const gate = await ticket.acquire({ budgetMs: 10_000 });
+        expect(gate.ok).toBe(true);
+        sent.push({ by, at: await redisNow() });
+        ticket.observe(new Headers());
+      };
+      const started = await redisNow();
+      const [ahead, behind] = [replica(+400), replica(-400)];
+      await Promise.all(Array.from({ length: 2 * LIMIT }, (_, i) => (i % 2 ? call(ahead, "ahead") : call(behind, "behind"))));
+
+      const at = sent.map((s) => s.at).sort((a, b) => a - b);
+      let busiest = 0;
+      for (let i = 0, j = 0; i < at.length; i++) {
+        while (at[i]! - at[j]! >= 1000) j++;
+        busiest = Math.max(busiest, i - j + 1);
+      }
+      expect(busiest).toBeLessThanOrEqual(LIMIT);
+      // In one clock, 40 calls at 20/s go out as 10 at once, 10 spaced 50.5 ms, then, once the first slots free (a window
+      // and its 10 ms margin later), 20 more spaced 50.5 ms: the last at 1010 + 19 * 50.5 = 1969.5 ms. Each replica's last
+      // call goes out by then, with room for a busy machine. (With each replica's own clock in the scripts, the one behind
+      // ended near 2.5 s, and 25 calls went out within one second.)
+      for (const by of ["ahead", "behind"]) {
+        const last = Math.max(...sent.filter((s) => s.by === by).map((s) => s.at));
+        expect(last - started, by).toBeLessThan(2200);
+      }
     } finally {
       await link.close();
     }
@@ -120,7 +203,8 @@ describe.skipIf(!!sharedReason)(`with a shared Redis${sharedReason ? ` (skipped:
   });
 
   it("counts the 100 meeting creates per host across replicas", async () => {
-    const { hs, fake } = await replicas(2);
+    // No pacing in the way: the shared windows keep Redis's real time, which the harness clock's instant sleeps do not advance.
+    const { hs, fake } = await replicas(2, { rateLimitLight: "10000" });
     fake.on("POST", /^\/users\/[^/]+\/meetings$/, { status: 201, body: { id: 1 } });
     for (let i = 0; i < 100; i++) expect((await hs[i % 2]!.call("create_meeting", { userId: "shared-host@example.com", topic: "t" })).isError).toBeFalsy();
     const refused = await hs[0]!.call("create_meeting", { userId: "shared-host@example.com", topic: "t" });
@@ -183,6 +267,26 @@ describe.skipIf(!!ownReason)(`when Redis dies mid-run${ownReason ? ` (skipped: $
   afterEach(async () => {
     await h?.close();
     await redis?.kill();
+  });
+
+  it("falls back to this process's own log, on the caller's clock, while Redis is down", async () => {
+    redis = await new OwnRedis().start();
+    const link = new RedisLink({ url: redis.url, logger: silentLogger() });
+    try {
+      const store = new RedisWindowStore(link, (key) => `test-${randomUUID()}:${key}`);
+      expect(await store.take("Light", 1, 1000, Date.now())).toEqual({ wait: 0, slot: expect.any(String) });
+      const closed = once(link.client, "close");
+      await redis.kill();
+      await closed;
+      // A synthetic clock far from Redis's: one a second, the slot re-stamped when its answer came at 300.
+      const first = await store.take("Light", 1, 1000, 0);
+      expect(first).toEqual({ wait: 0, slot: expect.any(Number) });
+      await store.settle("Light", first.slot!, 300, 1000, 300);
+      expect((await store.take("Light", 1, 1000, 1000)).wait).toBe(300);
+      expect((await store.take("Light", 1, 1000, 1300)).wait).toBe(0);
+    } finally {
+      await link.close();
+    }
   });
 
   it("keeps calls succeeding on a local budget, warns once, reports it in /healthz, and reconnects", async () => {

@@ -11,6 +11,14 @@
  *   (`settle`, with the time Zoom can at the latest have counted it), so a slot is reused only a
  *   full window after Zoom saw the request, however late it got there. In Redis it is one Lua script
  *   over a sorted set, atomic across replicas; a 429's pause lives next to it.
+ * - Whose clock: the memory store uses the caller's (one process, one clock). In Redis the scripts read
+ *   Redis's own clock (TIME), so every replica stamps and compares in one clock: replicas whose clocks
+ *   differ would otherwise disagree on which stamps are inside the window, and the one running ahead
+ *   would free slots early (together the fleet passes Zoom's limit) while the one behind waits too long.
+ *   Only durations cross between a replica's clock and Redis's: waits come back in ms, a pause goes in
+ *   as ms left, and a settle as how long ago its moment was. (TIME before a write needs effects
+ *   replication: Redis's default from 5 and its only mode from 7; ZADD GT already needs 6.2.)
+ *   While Redis is down, the fallback is this process's own log on its own clock.
  * - Daily counts use rate-limiter-flexible (memory or Redis store, with a memory insurance limiter
  *   that takes over while Redis is down), keyed by the UTC day so they reset at 00:00 UTC.
  */
@@ -27,13 +35,17 @@ export interface Take {
   readonly slot?: SlotId;
 }
 
+/**
+ * Times passed in (`now`, `at`, `until`) are the caller's clock, in ms; a store with a clock of its own (Redis)
+ * turns them into durations against `now` and applies those on its clock.
+ */
 export interface WindowStore {
   /** Takes a slot in `key`'s window if one is free, else says how many ms until one may be. */
   take(key: string, limit: number, windowMs: number, now: number): Promise<Take>;
   /** The same without a promise, for a store that answers in this process (the governor's no-wait path). */
   takeSync?(key: string, limit: number, windowMs: number, now: number): Take;
   /** Re-stamps a slot with the latest moment Zoom can have counted it, so it frees a full window after that. */
-  settle(key: string, slot: SlotId, at: number, windowMs: number): Promise<void>;
+  settle(key: string, slot: SlotId, at: number, windowMs: number, now: number): Promise<void>;
   settleSync?(key: string, slot: SlotId, at: number): void;
   /** Holds every slot of `key` until `until` (a 429's Retry-After). */
   pause(key: string, until: number, now: number): Promise<void>;
@@ -180,11 +192,25 @@ export class MemoryWindowStore implements WindowStore {
 }
 
 // The same log in Redis, atomic across replicas: a sorted set of slots scored by their stamps, the spacing
-// schedule next to it (KEYS[3]) and a 429's pause (KEYS[2]).
-const TAKE = `
+// schedule next to it (KEYS[3]) and a 429's pause (KEYS[2]). Stamps and the schedule are in Redis's clock.
+
+/** The time in ms and in whole µs: Redis's own (TIME), or the one given (a test replaying a schedule). */
+const CLOCK = `
+local function clock(given)
+  if given ~= '' then
+    local ms = tonumber(given)
+    return ms, ms * 1000
+  end
+  local t = redis.call('TIME')
+  local micros = tonumber(t[1]) * 1000000 + tonumber(t[2])
+  return micros / 1000, micros
+end
+`;
+
+const TAKE = `${CLOCK}
 local pause = redis.call('PTTL', KEYS[2])
 if pause > 0 then return pause end
-local now = tonumber(ARGV[1])
+local now, micros = clock(ARGV[1])
 local window = tonumber(ARGV[2])
 local limit = tonumber(ARGV[3])
 local step = tonumber(ARGV[5])
@@ -195,7 +221,6 @@ if n >= limit then
   local oldest = redis.call('ZRANGE', KEYS[1], n - limit, n - limit, 'WITHSCORES')
   return math.max(1, math.ceil(tonumber(oldest[2]) + window - now))
 end
-local micros = now * 1000
 local nxt = tonumber(redis.call('GET', KEYS[3]) or '')
 if nxt and n >= math.floor(limit / 2) then
   local gap = nxt - tolerance - micros
@@ -210,8 +235,10 @@ redis.call('SET', KEYS[3], string.format('%.0f', nxt), 'PX', window * 2)
 return 0
 `;
 
-const SETTLE = `
-if redis.call('ZADD', KEYS[1], 'XX', 'GT', 'CH', ARGV[1], ARGV[2]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+/** Re-stamps slot ARGV[3] with the moment ARGV[2] ms before now (Redis's clock, or ARGV[1]'s). */
+const SETTLE = `${CLOCK}
+local at = clock(ARGV[1]) - tonumber(ARGV[2])
+if redis.call('ZADD', KEYS[1], 'XX', 'GT', 'CH', at, ARGV[3]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
 return 0
 `;
 
@@ -221,15 +248,23 @@ if redis.call('PTTL', KEYS[1]) < ms then redis.call('SET', KEYS[1], '1', 'PX', m
 return 0
 `;
 
-/** PAUSE, only when fewer than ARGV[4] slots are in the window ending at ARGV[2] (of ARGV[3] ms). */
-const PAUSE_UNLESS_FULL = `
-local now = tonumber(ARGV[2])
+/** PAUSE, only when fewer than ARGV[4] slots are in the last ARGV[3] ms (Redis's clock, or ARGV[2]'s). */
+const PAUSE_UNLESS_FULL = `${CLOCK}
+local now = clock(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - tonumber(ARGV[3]))
 if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then return 0 end
 local ms = tonumber(ARGV[1])
 if redis.call('PTTL', KEYS[1]) < ms then redis.call('SET', KEYS[1], '1', 'PX', ms) end
 return 1
 `;
+
+export interface RedisWindowOptions {
+  /**
+   * The clock the scripts stamp and compare in. @default Redis's own (TIME), the one clock every replica shares;
+   * a test passes a synthetic clock to replay a schedule.
+   */
+  readonly clock?: () => number;
+}
 
 /** Redis-backed windows, falling back to `local` (this process's own log) while Redis is unreachable. */
 export class RedisWindowStore implements WindowStore {
@@ -238,7 +273,13 @@ export class RedisWindowStore implements WindowStore {
   constructor(
     private readonly link: RedisLink,
     private readonly keyOf: (key: string) => string,
+    private readonly options: RedisWindowOptions = {},
   ) {}
+
+  /** The scripts' clock argument: empty for Redis's own. */
+  private clock(): number | string {
+    return this.options.clock?.() ?? "";
+  }
 
   take(key: string, limit: number, windowMs: number, now: number): Promise<Take> {
     const slot = randomUUID();
@@ -246,18 +287,21 @@ export class RedisWindowStore implements WindowStore {
       async (redis) => {
         const keys = [this.keyOf(`qps:${key}`), this.keyOf(`pause:${key}`), this.keyOf(`next:${key}`)];
         const { step, tolerance } = spacingMicros(limit, windowMs);
-        const wait = Number(await redis.eval(TAKE, 3, ...keys, now, windowMs, limit, slot, step, tolerance));
+        const wait = Number(await redis.eval(TAKE, 3, ...keys, this.clock(), windowMs, limit, slot, step, tolerance));
         return wait === 0 ? { wait, slot } : { wait };
       },
       () => this.local.takeSync(key, limit, windowMs, now),
     );
   }
 
-  async settle(key: string, slot: SlotId, at: number, windowMs: number): Promise<void> {
+  async settle(key: string, slot: SlotId, at: number, windowMs: number, now: number): Promise<void> {
     // Slots taken while Redis was down live in the local log (numeric ids).
     if (typeof slot === "number") return this.local.settleSync(key, slot, at);
+    // `at` goes as how long ago it was (in the caller's clock), stamped that long before the script runs (in Redis's):
+    // a little later than `at` by the trip to Redis, which only holds the slot that much longer.
+    const ago = Math.max(0, now - at);
     await this.link.run(
-      async (redis) => void (await redis.eval(SETTLE, 1, this.keyOf(`qps:${key}`), at, slot, windowMs * 2)),
+      async (redis) => void (await redis.eval(SETTLE, 1, this.keyOf(`qps:${key}`), this.clock(), ago, slot, windowMs * 2)),
       () => undefined,
     );
   }
@@ -274,7 +318,8 @@ export class RedisWindowStore implements WindowStore {
   async pauseUnlessFull(key: string, limit: number, windowMs: number, until: number, now: number): Promise<void> {
     if (until <= now) return;
     await this.link.run(
-      async (redis) => void (await redis.eval(PAUSE_UNLESS_FULL, 2, this.keyOf(`pause:${key}`), this.keyOf(`qps:${key}`), Math.ceil(until - now), now, windowMs, limit)),
+      async (redis) =>
+        void (await redis.eval(PAUSE_UNLESS_FULL, 2, this.keyOf(`pause:${key}`), this.keyOf(`qps:${key}`), Math.ceil(until - now), this.clock(), windowMs, limit)),
       () => this.local.pauseUnlessFull(key, limit, windowMs, until, now),
     );
   }

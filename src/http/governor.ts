@@ -183,7 +183,7 @@ export class Ticket {
   acquire(options: AcquireOptions): Gate | Promise<Gate> {
     if (options.signal?.aborted) return aborted();
     // A previous attempt that got no answer (a dropped connection): its slot counts from now.
-    if (this.slotId !== undefined) this.settleSlot(this.gov.options.now());
+    if (this.slotId !== undefined) this.settleSlot();
     if (!this.admitted) {
       if (this.write || this.gov.capsOf(this.label).length) return this.queued(options);
       this.admitted = true;
@@ -230,18 +230,19 @@ export class Ticket {
     this.slotWindowMs = windowMs + this.gov.marginOf(windowMs);
   }
 
-  /** Re-stamps the slot in flight with `at`: when Zoom's answer was read, or when the next attempt starts after none came. */
-  private settleSlot(at: number): void {
+  /** Re-stamps the slot in flight with now: when Zoom's answer was read, or when the next attempt starts after none came. */
+  private settleSlot(): void {
     const id = this.slotId!;
     this.slotId = undefined;
-    const { windows } = this.gov.options;
+    const { windows, now } = this.gov.options;
+    const at = now();
     if (windows.settleSync) windows.settleSync(this.label, id, at);
-    else void windows.settle(this.label, id, at, this.slotWindowMs).catch(noop);
+    else void windows.settle(this.label, id, at, this.slotWindowMs, at).catch(noop);
   }
 
   /** Learns from any answer's X-RateLimit-* headers. */
   observe(headers: Headers): void {
-    if (this.slotId !== undefined) this.settleSlot(this.gov.options.now());
+    if (this.slotId !== undefined) this.settleSlot();
     const type = headers.get("x-ratelimit-type");
     if (type === null || !/^\s*qps\s*$/i.test(type)) return;
     const category = labelOf(headers.get("x-ratelimit-category"));
