@@ -91,11 +91,6 @@ export class MemoryWindowStore implements WindowStore {
     return this.takeSync(key, limit, windowMs, now);
   }
 
-  /** Alias kept for the Redis store's local fallback. */
-  takeNow(key: string, limit: number, windowMs: number, now: number): Take {
-    return this.takeSync(key, limit, windowMs, now);
-  }
-
   takeSync(key: string, limit: number, windowMs: number, now: number): Take {
     const paused = this.pauses.get(key);
     if (paused !== undefined) {
