@@ -4,7 +4,7 @@ import { createApp } from "./app.js";
 import { loadCatalog, type Catalog } from "./catalog/load.js";
 import { parseCli, USAGE, UsageError } from "./cli.js";
 import { ConfigError, configInputFromEnv, configWarnings, credentialMode, CREDENTIALS, joinNames, parseConfig, type Config } from "./config.js";
-import { createLogger } from "./logger.js";
+import { createLogger, type Logger } from "./logger.js";
 import { describeForListing } from "./tools/define.js";
 import { SelectionError } from "./tools/select.js";
 import { VERSION } from "./version.js";
@@ -102,27 +102,37 @@ async function main(): Promise<void> {
   const { httpOptionsFromConfig, serveHttp } = await import("./transports/http.js");
   let http;
   try {
-    http = await serveHttp(httpOptionsFromConfig(config, app, logger));
+    const serving = serveHttp(httpOptionsFromConfig(config, app, logger));
+    exitOnSignals(logger, async (signal) => (await serving).shutdown(signal));
+    http = await serving;
   } catch (error) {
     // A setup the server refuses (no authentication on a public address, a bad token entry, a token limit naming an unknown tool).
     if (error instanceof Error && ["HttpSetupError", "AuthConfigError", "NarrowingError"].includes(error.name)) fail(error.message);
     throw error;
   }
   process.stderr.write(banner(http.url, config.sandbox));
+}
+
+/**
+ * On SIGINT or SIGTERM: `stop` (the graceful drain), then exit 0; a second signal exits at once.
+ * Call it before anything says the server is up (its "serving" log line, the banner): a supervisor may
+ * signal the moment it reads that, and with no handler yet the OS default action kills the process,
+ * running calls and all.
+ */
+function exitOnSignals(logger: Logger, stop: (signal: NodeJS.Signals) => Promise<unknown>): void {
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) {
       logger.warn({ signal }, "second signal: exiting without waiting for running calls");
       process.exit(1);
     }
     stopping = true;
-    void http
-      .shutdown(signal)
+    void stop(signal)
       .catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, "shutdown failed"))
       .finally(() => process.exit(0));
   };
-  process.on("SIGINT", () => shutdown("SIGINT"));
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
 }
 
 main().catch((error: unknown) => {

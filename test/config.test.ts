@@ -1,5 +1,5 @@
 /** The settings table (src/config.ts) is the one source: flags, variables, --help, the README and messages agree with it. */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { README, renderConfigTable, replaceRegion, ROOT } from "../scripts/docs.js";
 import { cliOptions, parseCli, USAGE } from "../src/cli.js";
 import { configInputFromEnv, ConfigError, configWarnings, envName, parseConfig, SETTING_KEYS, SETTINGS, sourceOf, type Setting } from "../src/config.js";
+import { waitForOutput } from "./helpers/spawned.js";
 
 const ENTRY = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 const rows = SETTING_KEYS.map((key) => [key, SETTINGS[key] as Setting] as const);
@@ -148,24 +149,6 @@ describe("settings that contradict each other", () => {
     expect(warnings[1]).toContain(`${envName("timeoutMs")}=30000 is not below ${envName("callTimeoutMs")}=20000`);
   });
 
-  /** Resolves with everything `stream` sent once it matches `pattern`; rejects if the process exits first. */
-  function waitForOutput(child: ChildProcess, stream: "stdout" | "stderr", pattern: RegExp): Promise<string> {
-    return new Promise((resolve, reject) => {
-      let text = "";
-      const onData = (d: Buffer) => {
-        text += d.toString();
-        if (pattern.test(text)) {
-          child[stream]!.off("data", onData);
-          child.off("exit", onExit);
-          resolve(text);
-        }
-      };
-      const onExit = (code: number | null) => reject(new Error(`exited (${code}) before ${stream} matched ${pattern}: ${text}`));
-      child[stream]!.on("data", onData);
-      child.once("exit", onExit);
-    });
-  }
-
   it.each([
     ["stdio", [] as string[]],
     ["http", ["--transport", "http", "--port", "0"]],
@@ -185,7 +168,7 @@ describe("settings that contradict each other", () => {
       child.stdin!.end();
     } else {
       const banner = await waitForOutput(child, "stderr", /serving MCP \(Streamable HTTP\) at (\S+)\/mcp\n/);
-      // Served once, the server has its signal handlers too (the banner is written just before them).
+      // A served request proves the server started, as on stdio.
       const base = /serving MCP \(Streamable HTTP\) at (\S+)\/mcp\n/.exec(banner)![1]!;
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       child.kill("SIGTERM");

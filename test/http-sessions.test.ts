@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { FakeZoom, type FakeResponse } from "./helpers/fake-zoom.js";
 import { SECRET, startHarness } from "./helpers/harness.js";
 import { INITIALIZE, post, startHttp, textOf, TOKEN_A, TOKEN_B, type InProcessHttp } from "./helpers/http-server.js";
+import { exitOf, waitForOutput } from "./helpers/spawned.js";
 
 const ENTRY = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 const CONFORMANCE = fileURLToPath(new URL("../node_modules/@modelcontextprotocol/conformance/dist/index.js", import.meta.url));
@@ -255,7 +256,6 @@ describe("graceful shutdown", () => {
       env: { PATH: process.env.PATH ?? "", ZOOM_ACCOUNT_ID: "a", ZOOM_CLIENT_ID: "c", ZOOM_CLIENT_SECRET: SECRET, ZOOM_API_BASE_URL: fake.apiBase, ZOOM_OAUTH_TOKEN_URL: fake.tokenUrl, LOG_LEVEL: "info" },
       stdio: ["pipe", "pipe", "pipe"],
     });
-  const exitOf = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
   it("on SIGTERM the CLI answers the in-flight HTTP call, then exits 0", async () => {
     const gate = new Gate();
@@ -272,9 +272,29 @@ describe("graceful shutdown", () => {
     child.kill("SIGTERM");
     const answer = await slow;
     expect(textOf(answer.message.result)).toMatch(/shut down before this call finished/);
-    expect(await exited).toBe(0);
+    expect((await exited).code).toBe(0);
     expect(stderr).not.toContain(SECRET);
     gate.open();
+  });
+
+  it("drains on a SIGTERM sent the moment the banner says it is serving, without being killed by it", async () => {
+    // The banner is the ready signal: a supervisor may stop the server as soon as it reads it. The window
+    // this guards was a few microseconds wide, so five servers race it at once.
+    const runs = await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        const child = spawn(process.execPath, [ENTRY, "--transport", "http", "--port", "0", "--sandbox"], { env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info" }, stdio: ["ignore", "ignore", "pipe"] });
+        let stderr = "";
+        child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+        const exited = exitOf(child);
+        await waitForOutput(child, "stderr", /serving MCP \(Streamable HTTP\) at \S+\/mcp\n/);
+        child.kill("SIGTERM");
+        return { ...(await exited), stderr };
+      }),
+    );
+    for (const run of runs) {
+      expect({ code: run.code, signal: run.signal }).toEqual({ code: 0, signal: null });
+      expect(run.stderr).toMatch(/"reason":"SIGTERM".*"msg":"draining: no new sessions or calls"/);
+    }
   });
 
   it("on stdin EOF the stdio server lets the running call finish and answers it", async () => {
@@ -294,7 +314,7 @@ describe("graceful shutdown", () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(child.exitCode).toBeNull(); // still draining
     gate.open();
-    expect(await exited).toBe(0);
+    expect((await exited).code).toBe(0);
     const answer = stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l)).find((m) => m.id === 2);
     expect(answer.result.isError).toBeFalsy();
     expect(answer.result.content[0].text).toContain("slow@example.com");
