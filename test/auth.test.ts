@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ServerToServerTokenProvider } from "../src/auth/server-to-server.js";
+import { envName } from "../src/config.js";
 import { silentLogger } from "../src/logger.js";
 import { FakeZoom } from "./helpers/fake-zoom.js";
 import { SECRET, startHarness, textOf, type Harness } from "./helpers/harness.js";
@@ -164,6 +165,15 @@ describe("token hygiene (issue 11 §4)", () => {
     expect(text).not.toMatch(/after a refresh/);
     expect(h.fake.tokenRequests).toHaveLength(0);
     expect(h.fake.requests).toHaveLength(1);
+  });
+
+  it("a token endpoint that does not answer within ZOOM_TIMEOUT_MS says so, naming it", async () => {
+    h = await startHarness({ config: { timeoutMs: "100" } });
+    h.fake.tokenResponder = () => ({ status: 200, body: { access_token: "late", expires_in: 3599 }, delayMs: 1000 });
+    const result = await h.call("get_meeting", { meetingId: "1" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain(`Could not reach the Zoom token endpoint ${h.fake.tokenUrl}: no answer within 100 ms (${envName("timeoutMs")})`);
+    expect(h.fake.requests).toHaveLength(0);
   });
 
   it("logs a token-endpoint network failure, without the secret", async () => {

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { envName } from "../src/config.js";
 import { FakeZoom } from "./helpers/fake-zoom.js";
 import { startHarness, textOf, type Harness } from "./helpers/harness.js";
 
@@ -34,7 +35,8 @@ describe("finding 1: the per-attempt timeout covers the body", () => {
     const result = await h.call("get_meeting", { meetingId: "1" });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/did not answer within 300 ms \(ZOOM_TIMEOUT_MS\): HTTP 200 headers arrived, the body stalled\./);
+    expect(textOf(result)).toMatch(/did not answer within 300 ms \(ZOOM_TIMEOUT_MS\): HTTP 200 headers arrived, the body stalled \(not retried: ZOOM_MAX_RETRIES is 0\)\./);
+    expect(textOf(result)).toContain(`(not retried: ${envName("maxRetries")} is 0)`);
     expect(h.logs.find((l) => l.includes('"msg":"tool call"'))).toContain('"error":"timeout"');
   });
 
@@ -98,6 +100,17 @@ describe("finding 7: a 5xx is never resent for POST or PATCH", () => {
     expect(h.fake.requests).toHaveLength(1);
     expect(textOf(result)).toContain("Zoom returned HTTP 500, code 124");
     expect(textOf(result)).toContain("It was not retried");
+    // Never retried whatever the cap, so the cap is not named.
+    expect(textOf(result)).not.toContain(envName("maxRetries"));
+  });
+
+  it("a POST retried once with a fresh token, then answered 500, counts that retry but does not blame the cap", async () => {
+    h = await startHarness();
+    h.fake.on("POST", "/users/me/meetings", { status: 401, body: { code: 124, message: "Invalid access token." } }, { status: 500, body: { message: "oops" } });
+    const text = textOf(await h.call("create_user_meeting", { userId: "me", topic: "x" }));
+    expect(h.fake.requests).toHaveLength(2);
+    expect(text).toContain("oops (after 1 retry)");
+    expect(text).not.toContain(envName("maxRetries"));
   });
 
   it("a 500 with code 124 on a GET is retried as a server error, without refreshing the token", async () => {
@@ -108,11 +121,12 @@ describe("finding 7: a 5xx is never resent for POST or PATCH", () => {
     expect(h.fake.tokenRequests).toHaveLength(1);
   });
 
-  it("a GET that keeps failing says how many retries it took", async () => {
+  it("a GET that keeps failing says how many retries it took, and which setting capped them", async () => {
     h = await startHarness();
     h.fake.on("GET", "/meetings/6", { status: 503, body: { code: 503, message: "busy" } });
     const text = textOf(await h.call("get_meeting", { meetingId: "6" }));
-    expect(text).toContain("busy (after 3 retries)");
+    expect(h.fake.requests).toHaveLength(4);
+    expect(text).toContain(`busy (after 3 retries; ${envName("maxRetries")} is 3)`);
   });
 });
 

@@ -1,6 +1,6 @@
 /** Rate limits, server errors and cancellation, through a real MCP client. Waits are recorded, never slept. */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { configWarnings, parseConfig } from "../src/config.js";
+import { configWarnings, envName, parseConfig } from "../src/config.js";
 import { classifyRateLimit, parseRetryAfter } from "../src/http/rate-limit.js";
 import { boundedFetch } from "../src/http/transport.js";
 import { startHarness, textOf, type Harness } from "./helpers/harness.js";
@@ -126,7 +126,16 @@ describe("rate limits and retries", () => {
     const result = await h.call("update_meeting_livestream", LIVESTREAM);
     expect(result.isError).toBe(true);
     expect(textOf(result)).toContain("not retried automatically");
+    expect(textOf(result)).not.toContain(envName("maxRetries"));
     expect(h.fake.requests).toHaveLength(1);
+  });
+
+  it("a GET whose connection keeps dropping names ZOOM_MAX_RETRIES once the retries run out", async () => {
+    h.fake.on("GET", "/meetings/8", { drop: true });
+    const result = await h.call("get_meeting", { meetingId: "8" });
+    expect(result.isError).toBe(true);
+    expect(h.fake.requests).toHaveLength(4);
+    expect(textOf(result)).toMatch(new RegExp(`^The request to Zoom failed: .* \\(after 3 retries; ${envName("maxRetries")} is 3\\)\\.`, "m"));
   });
 
   it("retries a GET after a 503 and after a dropped connection", async () => {

@@ -160,7 +160,7 @@ export class ServerToServerTokenProvider implements TokenProvider {
         body: new URLSearchParams({ grant_type: "account_credentials", account_id: accountId }),
       });
     } catch (error) {
-      const reason = describeNetworkError(error);
+      const reason = describeNetworkError(error, this.options.timeoutMs);
       logger.warn({ tokenUrl, err: reason }, "could not reach the Zoom token endpoint");
       throw new AuthError(`Could not reach the Zoom token endpoint ${tokenUrl}: ${reason}`);
     }
@@ -202,7 +202,9 @@ function tokenFailureMessage(status: number, body: { reason?: unknown; error?: u
   return `The Zoom token endpoint answered HTTP ${status}${detail ? ` ${detail}` : ""}. Check the app's credentials and that it is activated.`;
 }
 
-function describeNetworkError(error: unknown): string {
+/** A timeout is ky's `timeout` (the timeoutMs setting) running out before the answer's headers came: name that setting. */
+function describeNetworkError(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && error.name === "TimeoutError") return `no answer within ${timeoutMs} ms (${envName("timeoutMs")})`;
   if (error instanceof Error) {
     const cause = (error as { cause?: { code?: string } }).cause;
     return cause?.code ? `${error.message} (${cause.code})` : error.message;

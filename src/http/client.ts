@@ -282,7 +282,8 @@ export class ZoomClient {
     const kind: FailureKind = error.kind === "timeout" ? "timeout" : error.kind === "too_large" ? "too_large" : error.kind === "encoding" ? "bad_answer" : "network";
     // Nothing left the machine, so even a POST can go again; a started answer may be retried only when idempotent.
     const retriable = (error.kind === "timeout" || error.kind === "network") && (idempotent || error.stage === "connecting");
-    const final = failure(kind, `${what}.${unsure(request.method, idempotent, error)}`, state.retries, error.status ? { status: error.status } : {});
+    const after = retriesNote(state.retries, retriable && state.retries >= retry.maxRetries ? retry.maxRetries : undefined);
+    const final = failure(kind, `${what}${after}.${unsure(request.method, idempotent, error)}`, state.retries, error.status ? { status: error.status } : {});
     if (retriable && state.retries < retry.maxRetries) {
       const delay = backoffDelay(retry, state.retries, this.options.random);
       if (state.waited + delay <= retry.maxTotalWaitMs) {
@@ -335,11 +336,12 @@ export class ZoomClient {
     const tokenState = status === 401 ? (!this.options.auth.refreshable ? "static" : state.refreshed ? "refreshed" : "held") : undefined;
 
     const fieldErrors = Array.isArray(body?.errors) ? (body.errors as ZoomFailure["fieldErrors"]) : undefined;
-    const after = state.retries ? ` (after ${state.retries} ${state.retries === 1 ? "retry" : "retries"})` : "";
+    const retriable = retry.idempotentMethods.has(request.method) && retry.retryableStatuses.has(status);
+    const after = retriesNote(state.retries, retriable && state.retries >= retry.maxRetries ? retry.maxRetries : undefined);
     const final = failure("http", `${zoomMessage ?? `HTTP ${status} ${response.statusText}`.trim()}${after}`, state.retries, {
       status, code: zoomCode, trackingId, tokenState, ...(fieldErrors ? { fieldErrors } : {}),
     });
-    if (retry.idempotentMethods.has(request.method) && retry.retryableStatuses.has(status) && state.retries < retry.maxRetries) {
+    if (retriable && state.retries < retry.maxRetries) {
       const delay = parseRetryAfter(response.headers.get("retry-after"), this.now()) ?? backoffDelay(retry, state.retries, this.options.random);
       if (delay <= retry.maxRetryAfterMs && state.waited + delay <= retry.maxTotalWaitMs) {
         return { retryAfterMs: delay, reason: `Zoom answered HTTP ${status}; retrying`, otherwise: final };
@@ -420,6 +422,16 @@ function unsure(method: string, idempotent: boolean, error: TransportError): str
     return ` Zoom had started answering (HTTP ${error.status}), so the ${method} reached Zoom and was probably applied. It is not retried automatically because it could create or change something twice; check whether it took effect before calling again.`;
   }
   return ` A ${method} is not retried automatically because it could create or change something twice; check whether it took effect before calling again.`;
+}
+
+/**
+ * How many retries a failure came after. `cap` is given when the retry cap is what ended it (a GET
+ * still failing, not a POST that is never retried), so the user learns which setting to raise.
+ */
+function retriesNote(retries: number, cap?: number): string {
+  if (!retries) return cap === 0 ? ` (not retried: ${envName("maxRetries")} is 0)` : "";
+  const count = `after ${retries} ${retries === 1 ? "retry" : "retries"}`;
+  return cap === undefined ? ` (${count})` : ` (${count}; ${envName("maxRetries")} is ${cap})`;
 }
 
 function failure(kind: FailureKind, message: string, retries: number, extra: Partial<Omit<ZoomFailure, "ok" | "kind" | "message" | "retries">> = {}): ZoomFailure {
