@@ -410,7 +410,8 @@ type TimingKey = "timeoutMs" | "callTimeoutMs" | "rateLimitWaitMs" | "maxRetries
 
 /**
  * Settings that are each valid but defeat one another, in words that name both and say what to change.
- * The server still starts: these are logged as warnings (src/index.ts), once.
+ * The server still starts: these are logged as warnings (src/index.ts), once. The package entry (src/lib.ts)
+ * exports this for embedders, whose createServer runs once per connection and so cannot log them once.
  */
 export function configWarnings(config: Pick<Config, TimingKey>): string[] {
   const set = (key: TimingKey) => `${envName(key)}=${config[key]}`;

@@ -15,7 +15,7 @@ import { loadCatalog, type Catalog } from "./catalog/load.js";
 import { configInputFromEnv, parseConfig, type ConfigInput } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
 
-export { ConfigError, configInputFromEnv, parseConfig, SETTINGS, type Config, type ConfigInput, type Setting, type SettingKey } from "./config.js";
+export { ConfigError, configInputFromEnv, configWarnings, parseConfig, SETTINGS, type Config, type ConfigInput, type Setting, type SettingKey } from "./config.js";
 export type { Logger } from "./logger.js";
 export { createCatalog, loadCatalog, type Catalog } from "./catalog/load.js";
 export { VERSION } from "./version.js";
@@ -35,6 +35,8 @@ export interface CreateServerOptions {
  * and are validated the same way: a bad value throws a ConfigError naming the setting.
  * `createServer(settingsFromEnv(process.env))` reads the environment like the CLI does. Call it once per
  * connection (an HTTP server makes one per session); the catalog can be loaded once and passed in.
+ * Being per connection, it logs none of the start warnings the CLI logs once: for those, call
+ * `configWarnings(parseConfig(settings))` once where your process starts.
  */
 export async function createServer(settings: ConfigInput = {}, options: CreateServerOptions = {}): Promise<Server> {
   const config = parseConfig(settings);

@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configWarnings, parseConfig } from "../src/config.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { name: string; version: string; dependencies: Record<string, string>; bin: Record<string, string> };
@@ -68,11 +69,11 @@ describe("the npm package", () => {
     await client.close();
   });
 
-  it("is a library with types: createServer from the exports map", () => {
+  it("is a library with types: createServer and configWarnings from the exports map", () => {
     const source = [
       'import { Client } from "@modelcontextprotocol/sdk/client/index.js";',
       'import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";',
-      'import { createServer, loadCatalog, SETTINGS, type ConfigInput } from "zoom-mcp";',
+      'import { configWarnings, createServer, loadCatalog, parseConfig, SETTINGS, type ConfigInput } from "zoom-mcp";',
       'const settings: ConfigInput = { sandbox: "1", toolsets: "meetings" };',
       "const server = await createServer(settings, { catalog: loadCatalog() });",
       "const [a, b] = InMemoryTransport.createLinkedPair();",
@@ -80,7 +81,10 @@ describe("the npm package", () => {
       "await Promise.all([server.connect(a), client.connect(b)]);",
       "const { tools } = await client.listTools();",
       "await client.close();",
-      'process.stdout.write(`${SETTINGS.accountId.env} ${tools.length} ${tools.some((t) => t.name === "get_meeting")}`);',
+      'process.stdout.write(`${SETTINGS.accountId.env} ${tools.length} ${tools.some((t) => t.name === "get_meeting")}\\n`);',
+      // What the CLI logs once at start, for an embedder to log once where its process starts.
+      'const warnings = configWarnings(parseConfig({ ...settings, callTimeoutMs: "20000" }));',
+      "process.stdout.write(JSON.stringify(warnings));",
       "",
     ].join("\n");
     writeFileSync(join(project, "check.ts"), source);
@@ -89,6 +93,9 @@ describe("the npm package", () => {
     expect(tsc.status, tsc.stdout + tsc.stderr).toBe(0);
     const run = spawnSync(process.execPath, ["check.mjs"], { cwd: project, env: env(), encoding: "utf8" });
     expect(run.stderr).toBe("");
-    expect(run.stdout).toMatch(/^ZOOM_ACCOUNT_ID \d+ true$/);
+    const [listed, warnings] = run.stdout.split("\n");
+    expect(listed).toMatch(/^ZOOM_ACCOUNT_ID \d+ true$/);
+    expect(JSON.parse(warnings!)).toEqual(configWarnings(parseConfig({ sandbox: "1", toolsets: "meetings", callTimeoutMs: "20000" })));
+    expect(JSON.parse(warnings!)).toHaveLength(2);
   }, 120_000); // tsc over the SDK's declarations: about 5 s of CPU, much longer on a busy machine
 });
