@@ -22,6 +22,8 @@ const BASELINE = fileURLToPath(new URL("./one-tool-server.mjs", import.meta.url)
 /** Cold starts per server; the targets need at least 10, so fewer only for a quick look. */
 const RUNS = Number(process.env.BENCH_RUNS ?? 11);
 const CALLS = Number(process.env.BENCH_CALLS ?? 1000);
+/** An earlier build's entry, started next to this one (cold start) and run through the same bursts (governor). */
+const BEFORE = process.env.BENCH_BEFORE_ENTRY;
 /** Rounds of CALLS calls in the HTTP-path figure; each figure is the median round's. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
@@ -153,8 +155,10 @@ async function main() {
     byDefault: { args: [ENTRY], env },
     allRaw: { args: [ENTRY, "--toolsets", "all"], env, raw: true },
     baseRaw: { args: [BASELINE], env: {}, raw: true },
+    // An earlier build to compare with in the same run: BENCH_BEFORE_ENTRY=path/to/its/dist/index.js.
+    ...(BEFORE ? { before: { args: [BEFORE, "--toolsets", "all"], env } } : {}),
   });
-  const { all, base, byDefault, allRaw, baseRaw } = starts as Record<string, { ms: number; all: number[]; rssMiB: number; tools: Array<{ name: string }> }>;
+  const { all, base, byDefault, allRaw, baseRaw, before } = starts as Record<string, { ms: number; all: number[]; rssMiB: number; tools: Array<{ name: string }> }>;
   const ratio = all!.ms / base!.ms;
   // The same figure run by run: each run's two starts were measured next to each other.
   const paired = median(all!.all.map((ms, i) => ms / base!.all[i]!));
@@ -166,6 +170,11 @@ async function main() {
   console.log(`| zoom-mcp --toolsets all (${all!.tools.length} tools) | ${ms(all!.ms)} | ${spread(all!.all)} | ${all!.rssMiB.toFixed(1)} MiB |`);
   console.log(`| zoom-mcp, no flags (default profile, ${byDefault!.tools.length} tools) | ${ms(byDefault!.ms)} | ${spread(byDefault!.all)} | ${byDefault!.rssMiB.toFixed(1)} MiB |`);
   console.log(`| one-tool SDK server (floor) | ${ms(base!.ms)} | ${spread(base!.all)} | ${base!.rssMiB.toFixed(1)} MiB |`);
+  if (before) {
+    const beforePaired = median(before.all.map((ms, i) => ms / base!.all[i]!));
+    console.log(`| earlier build (${BEFORE}) --toolsets all (${before.tools.length} tools) | ${ms(before.ms)} | ${spread(before.all)} | ${before.rssMiB.toFixed(1)} MiB |`);
+    console.log(`earlier build vs one-tool server: ${(before.ms / base!.ms).toFixed(2)}x (per run ${beforePaired.toFixed(2)}x)`);
+  }
   console.log(`cold start, all tools vs one-tool server: ${ratio.toFixed(2)}x (ratio of medians; median of the per-run ratios ${paired.toFixed(2)}x; target <= ${TARGET_RATIO}x: ${mark(Math.max(ratio, paired) <= TARGET_RATIO)})`);
   const rawRatio = allRaw!.ms / baseRaw!.ms;
   const rawPaired = median(allRaw!.all.map((ms, i) => ms / baseRaw!.all[i]!));
