@@ -1,10 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import type { ServerResponse } from "node:http";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { ServerToServerTokenProvider } from "../src/auth/server-to-server.js";
 import { envName } from "../src/config.js";
 import { silentLogger } from "../src/logger.js";
-import { FakeZoom } from "./helpers/fake-zoom.js";
+import { FakeZoom, type FakeResponse } from "./helpers/fake-zoom.js";
 import { SECRET, startHarness, textOf, type Harness } from "./helpers/harness.js";
 
+const MiB = 1024 * 1024;
 const LIVESTREAM = { meetingId: "123", stream_url: "rtmp://a/b", stream_key: "k" };
 
 describe("Server-to-Server OAuth", () => {
@@ -186,5 +189,102 @@ describe("token hygiene (issue 11 §4)", () => {
     expect(logs).toContain(h.fake.tokenUrl);
     expect(logs).not.toContain(SECRET);
     expect(logs).not.toContain(Buffer.from(`client-1:${SECRET}`).toString("base64"));
+  });
+});
+
+describe("the token request is bounded as a whole, headers and body", () => {
+  let h: Harness;
+  afterEach(() => h?.close());
+
+  /** Headers and the first bytes of the token answer, then nothing. */
+  const headersThenStall = (): FakeResponse => ({
+    raw: (res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "200" });
+      res.write('{"access_token": "');
+    },
+  });
+  /** A call whose MCP request gives up after `ms`, so a hang fails the test quickly instead of at the client's 60 s. */
+  const callWithin = (ms: number, meetingId: string) => h.client.callTool({ name: "get_meeting", arguments: { meetingId } }, undefined, { timeout: ms }) as Promise<CallToolResult>;
+
+  it("a token endpoint that sends its headers, then stalls the body, fails the call within ZOOM_TIMEOUT_MS, and the next call fetches a token again", async () => {
+    h = await startHarness({ config: { timeoutMs: "200" }, fakeOptions: { permissive: true } });
+    const healthy = h.fake.tokenResponder;
+    h.fake.tokenResponder = headersThenStall;
+    const started = performance.now();
+    const first = await callWithin(5000, "1");
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(first.isError).toBe(true);
+    expect(textOf(first)).toContain(`The Zoom token endpoint ${h.fake.tokenUrl} sent its headers (HTTP 200), then stalled the body`);
+    expect(textOf(first)).toContain(`within 200 ms (${envName("timeoutMs")})`);
+    expect(h.fake.requests).toHaveLength(0);
+
+    // The failed request no longer holds the single flight: the next call asks again, and gets a token.
+    h.fake.tokenResponder = healthy;
+    const second = await callWithin(5000, "2");
+    expect(second.isError).toBeFalsy();
+    expect(h.fake.tokenRequests).toHaveLength(2);
+    expect(h.fake.requests.map((r) => r.headers.authorization)).toEqual(["Bearer token-1"]);
+  });
+
+  it("says a token answer cut off mid-body was cut off, rather than blaming the credentials", async () => {
+    h = await startHarness({ fakeOptions: { permissive: true } });
+    h.fake.tokenResponder = () => ({ raw: (res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "200" });
+      res.write('{"access_token": "', () => res.destroy());
+    } });
+    const result = await callWithin(5000, "1");
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain(`The Zoom token endpoint ${h.fake.tokenUrl} sent its headers (HTTP 200), then the answer was cut off`);
+    expect(textOf(result)).not.toContain("credentials");
+  });
+
+  it.each([
+    ["announced in Content-Length", (res: ServerResponse) => res.writeHead(200, { "content-type": "application/json", "content-length": String(2 * MiB) }).end(" ".repeat(2 * MiB))],
+    ["streamed without a length", (res: ServerResponse) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"access_token": "');
+      res.end(`${"x".repeat(2 * MiB)}", "expires_in": 3599}`);
+    }],
+  ])("refuses a token answer larger than 1 MiB (%s), saying so", async (_, raw) => {
+    h = await startHarness({ fakeOptions: { permissive: true } });
+    h.fake.tokenResponder = () => ({ raw });
+    const result = await callWithin(5000, "1");
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain(`The Zoom token endpoint ${h.fake.tokenUrl} sent an answer larger than 1048576 bytes`);
+    expect(textOf(result)).toContain(envName("oauthTokenUrl"));
+    expect(h.fake.requests).toHaveLength(0);
+  });
+});
+
+describe("the token request's timer", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A provider over an in-process fetch that answers 200 with `body` and, like a fetch a test may inject, ignores the abort signal. */
+  const over = (body: () => ReadableStream<Uint8Array>) =>
+    new ServerToServerTokenProvider({
+      accountId: "a", clientId: "c", clientSecret: "s", tokenUrl: "http://127.0.0.1:9/oauth/token", timeoutMs: 200, logger: silentLogger(),
+      fetch: async () => new Response(body(), { status: 200, headers: { "content-type": "application/json" } }),
+    });
+
+  it("is cleared once the token has come", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const encoded = new TextEncoder().encode('{"access_token": "t-1", "expires_in": 3599}');
+    const provider = over(() => new ReadableStream({ start: (c) => (c.enqueue(encoded), c.close()) }));
+    expect((await provider.getToken()).accessToken).toBe("t-1");
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("cancels a stalled body when it fires, and is gone after", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    let cancelled = false;
+    const provider = over(() => new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode('{"access_')), cancel: () => void (cancelled = true) }));
+    const pending = provider.getToken();
+    const failed = expect(pending).rejects.toThrow(/sent its headers \(HTTP 200\), then stalled the body/);
+    await vi.advanceTimersByTimeAsync(200);
+    await failed;
+    expect(cancelled).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

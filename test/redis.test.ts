@@ -202,6 +202,30 @@ describe.skipIf(!!sharedReason)(`with a shared Redis${sharedReason ? ` (skipped:
     expect(fake.tokenRequests).toHaveLength(2);
   });
 
+  it("a token body that stalls under the replicas' lock ends both replicas' calls within ZOOM_TIMEOUT_MS (twice that for the one that waited), frees the lock, and the next calls share one token", async () => {
+    const { hs, fake } = await replicas(2, { timeoutMs: "200" });
+    const healthy = fake.tokenResponder;
+    fake.tokenResponder = () => ({ raw: (res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "200" });
+      res.write('{"access_token": "');
+    } });
+    // The MCP request gives up after 5 s, so a hang fails the test quickly instead of at the client's 60 s.
+    const callAll = () => Promise.all(hs.map((h, i) => h.client.callTool({ name: "get_meeting", arguments: { meetingId: String(i + 1) } }, undefined, { timeout: 5000 }) as Promise<CallToolResult>));
+    let started = performance.now();
+    const stalled = await callAll();
+    expect(performance.now() - started).toBeLessThan(3000);
+    for (const result of stalled) expect(textOf(result)).toContain("sent its headers (HTTP 200), then stalled the body");
+
+    fake.tokenResponder = healthy;
+    const asked = fake.tokenRequests.length;
+    started = performance.now();
+    const recovered = await callAll();
+    expect(recovered.map((r) => r.isError ?? false)).toEqual([false, false]);
+    // The failed fetch released the lock: nobody waited out its TTL (ZOOM_TIMEOUT_MS + 5 s) or fetched a token of its own.
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(fake.tokenRequests.length - asked).toBe(1);
+  });
+
   it("counts the 100 meeting creates per host across replicas", async () => {
     // No pacing in the way: the shared windows keep Redis's real time, which the harness clock's instant sleeps do not advance.
     const { hs, fake } = await replicas(2, { rateLimitLight: "10000" });

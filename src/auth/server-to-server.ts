@@ -3,6 +3,7 @@ import { envName } from "../config.js";
 import { lazyKy } from "../http/lazy-ky.js";
 import type { Logger } from "../logger.js";
 import type { SharedTokenStore } from "./shared-token.js";
+import { requestToken } from "./token-request.js";
 import { AuthError, type AccessToken, type TokenProvider } from "./types.js";
 
 export interface ServerToServerOptions {
@@ -72,7 +73,8 @@ export class ServerToServerTokenProvider implements TokenProvider {
     this.now = options.now ?? Date.now;
     this.skew = options.expirySkewMs ?? 60_000;
     this.http = lazyKy({
-      timeout: options.timeoutMs,
+      // The bound is requestToken's: ky's own timeout would end at the headers and leave the body unbounded.
+      timeout: false,
       retry: 0,
       throwHttpErrors: false,
       ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -150,24 +152,20 @@ export class ServerToServerTokenProvider implements TokenProvider {
   }
 
   private async fetchToken(): Promise<CachedToken> {
-    const { accountId, clientId, clientSecret, tokenUrl, logger } = this.options;
+    const { accountId, clientId, clientSecret, tokenUrl, timeoutMs, logger } = this.options;
     const started = this.now();
     const http = await this.http();
-    let response: Response;
-    try {
-      response = await http.post(tokenUrl, {
-        headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` },
-        body: new URLSearchParams({ grant_type: "account_credentials", account_id: accountId }),
-      });
-    } catch (error) {
-      const reason = describeNetworkError(error, this.options.timeoutMs);
-      logger.warn({ tokenUrl, err: reason }, "could not reach the Zoom token endpoint");
-      throw new AuthError(`Could not reach the Zoom token endpoint ${tokenUrl}: ${reason}`);
-    }
-    const body = (await response.json().catch(() => ({}))) as TokenResponse & { reason?: unknown; error?: unknown };
-    if (!response.ok || typeof body.access_token !== "string") {
-      logger.warn({ status: response.status, error: body.error }, "token request failed");
-      throw new AuthError(tokenFailureMessage(response.status, body), response.status);
+    const answer = await requestToken(http, {
+      url: tokenUrl,
+      headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` },
+      body: new URLSearchParams({ grant_type: "account_credentials", account_id: accountId }),
+      timeoutMs,
+      logger,
+    });
+    const body = answer.body as TokenResponse & { reason?: unknown; error?: unknown };
+    if (!answer.ok || typeof body.access_token !== "string") {
+      logger.warn({ status: answer.status, error: body.error }, "token request failed");
+      throw new AuthError(tokenFailureMessage(answer.status, body), answer.status);
     }
     const expiresIn = typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : 3599;
     const token: CachedToken = {
@@ -200,16 +198,6 @@ function tokenFailureMessage(status: number, body: { reason?: unknown; error?: u
     return `Zoom refused the token request ${detail}. Check ${envName("accountId")} and that the app is a Server-to-Server OAuth app.`;
   }
   return `The Zoom token endpoint answered HTTP ${status}${detail ? ` ${detail}` : ""}. Check the app's credentials and that it is activated.`;
-}
-
-/** A timeout is ky's `timeout` (the timeoutMs setting) running out before the answer's headers came: name that setting. */
-function describeNetworkError(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && error.name === "TimeoutError") return `no answer within ${timeoutMs} ms (${envName("timeoutMs")})`;
-  if (error instanceof Error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    return cause?.code ? `${error.message} (${cause.code})` : error.message;
-  }
-  return String(error);
 }
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
