@@ -2,7 +2,7 @@
 import { createTokenProvider } from "./auth/index.js";
 import { StaticTokenProvider } from "./auth/static-token.js";
 import { credentialMode, DEFAULT_API_BASE_URL, sourceOf, type Config } from "./config.js";
-import { createHash } from "node:crypto";
+import { nodeCrypto } from "./crypto.js";
 import { abortableSleep, ZoomClient } from "./http/client.js";
 import { Governor } from "./http/governor.js";
 import { FlexibleDailyStore, MemoryWindowStore, RedisWindowStore } from "./http/governor-store.js";
@@ -128,7 +128,7 @@ export async function createApp(config: Config, catalog: Catalog, logger: Logger
   // ioredis loads only when Redis is configured.
   const redis = config.redisUrl && !sandbox ? new (await import("./redis.js")).RedisLink({ url: config.redisUrl, logger }) : undefined;
   // Zoom's limits are per account: replicas of one account share keys, other accounts never do.
-  const account = config.accountId ?? `token:${createHash("sha256").update(config.accessToken ?? "").digest("hex")}`;
+  const account = config.accountId ?? `token:${nodeCrypto().createHash("sha256").update(config.accessToken ?? "").digest("hex")}`;
   // The governor paces calls to the real Zoom's limits. The sandbox simulates Zoom in process, with limits only when asked
   // (--sandbox-rate-limits), and those are there to show the HTTP core's own 429 handling, so it runs ungoverned.
   const governor = sandbox

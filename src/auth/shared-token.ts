@@ -7,7 +7,7 @@
  * secret, so a Redis reader without the secret learns nothing useful. A fingerprint (SHA-256 prefix
  * of the token) stands in front, so a replica can drop exactly the token Zoom rejected.
  */
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, randomUUID } from "node:crypto";
+import { nodeCrypto } from "../crypto.js";
 import type { RedisLink } from "../redis.js";
 
 export interface StoredToken {
@@ -34,7 +34,7 @@ export class SharedTokenStore {
     const account = `${ids.accountId}:${ids.clientId}`;
     this.key = link.key(account, "s2s-token");
     this.lockKey = link.key(account, "s2s-token-lock");
-    this.aesKey = Buffer.from(hkdfSync("sha256", ids.clientSecret, `zoom-mcp:${account}`, "zoom-mcp shared S2S token v1", 32));
+    this.aesKey = Buffer.from(nodeCrypto().hkdfSync("sha256", ids.clientSecret, `zoom-mcp:${account}`, "zoom-mcp shared S2S token v1", 32));
   }
 
   read(): Promise<Shared<StoredToken | undefined>> {
@@ -57,7 +57,7 @@ export class SharedTokenStore {
 
   /** Takes the refresh lock; resolves to its id when this replica got it. */
   lock(ttlMs: number): Promise<Shared<string | undefined>> {
-    const id = randomUUID();
+    const id = nodeCrypto().randomUUID();
     return this.link.run<Shared<string | undefined>>(
       async (redis) => ((await redis.set(this.lockKey, id, "PX", ttlMs, "NX")) === "OK" ? id : undefined),
       () => "down" as const,
@@ -80,8 +80,8 @@ export class SharedTokenStore {
   }
 
   private seal(token: StoredToken): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", this.aesKey, iv);
+    const iv = nodeCrypto().randomBytes(12);
+    const cipher = nodeCrypto().createCipheriv("aes-256-gcm", this.aesKey, iv);
     const data = Buffer.concat([cipher.update(JSON.stringify(token), "utf8"), cipher.final()]);
     return [fingerprint(token.accessToken), iv.toString("base64"), cipher.getAuthTag().toString("base64"), data.toString("base64")].join(".");
   }
@@ -91,7 +91,7 @@ export class SharedTokenStore {
     const [, iv, tag, data] = value.split(".");
     if (!iv || !tag || !data) return undefined;
     try {
-      const decipher = createDecipheriv("aes-256-gcm", this.aesKey, Buffer.from(iv, "base64"));
+      const decipher = nodeCrypto().createDecipheriv("aes-256-gcm", this.aesKey, Buffer.from(iv, "base64"));
       decipher.setAuthTag(Buffer.from(tag, "base64"));
       const plain = Buffer.concat([decipher.update(Buffer.from(data, "base64")), decipher.final()]).toString("utf8");
       const parsed = JSON.parse(plain) as StoredToken;
@@ -103,5 +103,5 @@ export class SharedTokenStore {
 }
 
 function fingerprint(token: string): string {
-  return createHash("sha256").update(token).digest("hex").slice(0, 16);
+  return nodeCrypto().createHash("sha256").update(token).digest("hex").slice(0, 16);
 }

@@ -22,7 +22,7 @@
  * - Daily counts use rate-limiter-flexible (memory or Redis store, with a memory insurance limiter
  *   that takes over while Redis is down), keyed by the UTC day so they reset at 00:00 UTC.
  */
-import { randomUUID } from "node:crypto";
+import { nodeCrypto } from "../crypto.js";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import type { RedisLink } from "../redis.js";
 
@@ -277,7 +277,7 @@ export class RedisWindowStore implements WindowStore {
   }
 
   take(key: string, limit: number, windowMs: number, now: number): Promise<Take> {
-    const slot = randomUUID();
+    const slot = nodeCrypto().randomUUID();
     return this.link.run(
       async (redis) => {
         const keys = [this.keyOf(`qps:${key}`), this.keyOf(`pause:${key}`), this.keyOf(`next:${key}`)];
