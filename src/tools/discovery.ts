@@ -5,13 +5,10 @@
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { annotationsFor, toolsByName, type ToolAnnotations, type ToolSpec } from "./define.js";
-import { executeTool, type ExecuteContext } from "./execute.js";
-import { closest, oneLevel, schemaAt } from "./describe.js";
-import { scopeAdvice, type ScopeGate } from "./scopes.js";
-import { textResult } from "./result.js";
-import { paramNames } from "./params.js";
-import { purposeOf, ToolSearch } from "./search.js";
+import type { ToolAnnotations, ToolSpec } from "./define.js";
+import type { DiscoveryRunners } from "./discovery-run.js";
+import type { ExecuteContext } from "./execute.js";
+import type { ScopeGate } from "./scopes.js";
 
 export interface MetaTool {
   readonly name: string;
@@ -34,29 +31,13 @@ export interface DiscoveryOptions {
   readonly gate?: ScopeGate;
 }
 
+/** An error result (as result.ts's textResult makes), here so that listing the tools loads nothing else. */
+const refusal = (text: string): CallToolResult => ({ content: [{ type: "text", text }], isError: true });
+
 export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
-  // What discovery reaches is read on first use (the extended set's index is not read at start).
-  let reach: { byName: Map<string, ToolSpec>; toolsets: string[]; names: string[] } | undefined;
-  const reached = () => {
-    if (!reach) {
-      const byName = toolsByName(options.callable);
-      reach = { byName, toolsets: [...new Set(options.callable.flatMap((t) => (t.set ? [t.toolset, t.set] : [t.toolset])))], names: [...byName.keys()] };
-    }
-    return reach;
-  };
-  // Built on the first search: most sessions never search. Extended tools are indexed without reading their schemas.
-  let index: ToolSearch | undefined;
-  const searchIndex = () =>
-    (index ??= new ToolSearch(
-      options.callable.map((t) => ({ name: t.name, title: t.title, toolset: t.toolset, description: t.description, params: t.searchParams ? [...t.searchParams] : paramNames(t.inputSchema), ...(t.set ? { extended: true } : {}) })),
-    ));
-  const notFound = (name: string) => {
-    const guesses = [...new Set([...closest(name, reached().names), ...searchIndex().search(name.replace(/_/g, " "), 3).map((h) => h.name)])].slice(0, 4);
-    return textResult(
-      `No tool named ${JSON.stringify(name)} is available${options.readOnly ? " in read-only mode" : ""}.${guesses.length ? ` Did you mean ${guesses.join(", ")}?` : ""} Use search_zoom_tools to find tool names.`,
-      true,
-    );
-  };
+  // What the tools do is imported with the first discovery call (the search engine, the call path).
+  let runners: Promise<DiscoveryRunners> | undefined;
+  const runner = () => (runners ??= import("./discovery-run.js").then((m) => m.discoveryRunners(options)));
 
   const search: MetaTool = {
     name: "search_zoom_tools",
@@ -69,28 +50,7 @@ export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
     }),
     annotations: { title: "Search Zoom tools", readOnlyHint: true, openWorldHint: false },
     async run(args) {
-      const { byName, toolsets } = reached();
-      if (args.toolset !== undefined && !toolsets.includes(String(args.toolset))) {
-        return textResult(`Unknown toolset ${JSON.stringify(args.toolset)}. Toolsets: ${toolsets.join(", ")}.`, true);
-      }
-      const toolset = args.toolset as string | undefined;
-      const hits = searchIndex()
-        .search(String(args.query), (args.limit as number | undefined) ?? 10, (name) => {
-          const tool = byName.get(name)!;
-          return (!toolset || tool.toolset === toolset || tool.set === toolset) && (options.gate?.visible(tool) ?? true);
-        })
-        .map((hit) => ({ tool: byName.get(hit.name)! }));
-      if (!hits.length) return textResult(`No tool matches ${JSON.stringify(args.query)}. Try other words, or a toolset: ${toolsets.join(", ")}.`);
-      const rows = hits.map(({ tool }) => ({
-        name: tool.name,
-        title: tool.title,
-        toolset: tool.toolset,
-        endpoint: `${tool.method} ${tool.path}`,
-        purpose: purposeOf(tool),
-        ...(tool.set ? { set: tool.set } : {}),
-        ...(options.served.has(tool.name) ? { listed: true } : {}),
-      }));
-      return textResult(JSON.stringify({ matches: rows, next: "describe_zoom_tool {name} for arguments; call_zoom_tool {name, arguments} to run (or call it directly when listed: true)" }));
+      return (await runner()).search(args);
     },
   };
 
@@ -105,25 +65,7 @@ export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
     }),
     annotations: { title: "Describe a Zoom tool", readOnlyHint: true, openWorldHint: false },
     async run(args, ctx) {
-      const tool = reached().byName.get(String(args.name));
-      if (!tool) return notFound(String(args.name));
-      const path = args.path as string | undefined;
-      const at = path ? schemaAt(tool.inputSchema, path) : ({ ok: true, schema: tool.inputSchema } as const);
-      if (!at.ok) return textResult(`${at.message} Describe ${tool.name} without path to see its top-level fields.`, true);
-      const head = {
-        name: tool.name,
-        title: tool.title,
-        toolset: tool.toolset,
-        ...(tool.set ? { set: tool.set } : {}),
-        endpoint: `${tool.method} ${tool.path}`,
-        ...(path ? {} : { description: tool.description, annotations: annotationsFor(tool), scopes: tool.scopes, rateLimit: tool.rateLimit ?? null }),
-        ...(options.gate?.missing(tool) ? { scopesToAdd: scopeAdvice(tool) } : {}),
-      };
-      const shown = oneLevel(at.schema);
-      const nested = JSON.stringify(shown).includes('"keys":[');
-      const note = nested ? `Fields shown as "keys" are objects: describe again with path${path ? ` "${path}.<field>"` : ' (e.g. "settings")'} to see their fields.` : undefined;
-      const body = { ...head, ...(path ? { path, schema: shown } : { inputSchema: shown }), ...(note ? { note } : {}) };
-      return capped(body, ctx.maxResultChars, tool.name);
+      return (await runner()).describe(args, ctx);
     },
   };
 
@@ -143,7 +85,7 @@ export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
       const named = typeof name === "string" ? name : "<tool name>";
       if (Object.keys(stray).length) {
         const fixed = JSON.stringify({ name: named, arguments: { ...(given && typeof given === "object" ? given : {}), ...stray } });
-        return { result: textResult(`call_zoom_tool takes only name and arguments; put the tool's arguments under \`arguments\`, e.g. ${fixed.length > 400 ? `{"name":"${named}","arguments":{...}}` : fixed}. Nothing was sent to Zoom.`, true) };
+        return { result: refusal(`call_zoom_tool takes only name and arguments; put the tool's arguments under \`arguments\`, e.g. ${fixed.length > 400 ? `{"name":"${named}","arguments":{...}}` : fixed}. Nothing was sent to Zoom.`) };
       }
       if (typeof given !== "string") return { args: raw };
       // Some clients send the arguments object as a JSON string.
@@ -153,29 +95,13 @@ export function discoveryTools(options: DiscoveryOptions): MetaTool[] {
       } catch {
         // Answered below.
       }
-      return { result: textResult(`\`arguments\` must be an object of the tool's arguments (or a JSON string of one), e.g. {"name":"${named}","arguments":{"meetingId":"85746065123"}}. Nothing was sent to Zoom.`, true) };
+      return { result: refusal(`\`arguments\` must be an object of the tool's arguments (or a JSON string of one), e.g. {"name":"${named}","arguments":{"meetingId":"85746065123"}}. Nothing was sent to Zoom.`) };
     },
     async run(args, ctx) {
-      const tool = reached().byName.get(String(args.name));
-      if (!tool) return notFound(String(args.name));
-      if (options.gate && !options.gate.visible(tool)) return textResult(`${scopeAdvice(tool)} Nothing was sent to Zoom.`, true);
-      return executeTool(tool, args.arguments ?? {}, ctx);
+      return (await runner()).call(args, ctx);
     },
   };
 
   return [search, describe, call];
 }
 
-/** A describe answer within the result cap: in full when it fits, else with field descriptions cut to their first sentence, else field names only. */
-function capped(body: Record<string, unknown>, maxChars: number, name: string): CallToolResult {
-  const full = JSON.stringify(body);
-  if (full.length <= maxChars) return textResult(full);
-  const key = "schema" in body ? "schema" : "inputSchema";
-  const schema = body[key] as { properties?: Record<string, Record<string, unknown>> };
-  const brief = Object.fromEntries(
-    Object.entries(schema.properties ?? {}).map(([k, v]) => [k, typeof v.description === "string" ? { ...v, description: v.description.split(/\.(\s|$)/)[0] } : v]),
-  );
-  const shorter = JSON.stringify({ ...body, [key]: { ...schema, properties: brief }, note: `Descriptions cut to fit the result size; describe ${name} with path "<field>" for one field in full.` });
-  if (shorter.length <= maxChars) return textResult(shorter);
-  return textResult(JSON.stringify({ ...body, [key]: { fields: Object.keys(schema.properties ?? {}) }, note: `Too large to show here; describe ${name} with path "<field>" to see one field at a time.` }));
-}
