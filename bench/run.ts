@@ -19,8 +19,11 @@ import { trimmingFigures } from "./trimming.js";
 
 const ENTRY = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 const BASELINE = fileURLToPath(new URL("./one-tool-server.mjs", import.meta.url));
-/** Cold starts per server; the targets need at least 10, so fewer only for a quick look. */
-const RUNS = Number(process.env.BENCH_RUNS ?? 11);
+/**
+ * Cold starts per server; the targets need at least 10, so fewer only for a quick look. 21 by default: on a
+ * shared 2-core machine one start in ten lands on a noisy moment, and the median of 21 moves less.
+ */
+const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 const CALLS = Number(process.env.BENCH_CALLS ?? 1000);
 /** An earlier build's entry, started next to this one (cold start) and run through the same bursts (governor). */
 const BEFORE = process.env.BENCH_BEFORE_ENTRY;
