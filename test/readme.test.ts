@@ -17,6 +17,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { describe, expect, it } from "vitest";
+import { listSize } from "../bench/list-sizes.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
@@ -187,4 +188,25 @@ describe("README runnable blocks", () => {
       expect(out).toContain("owner@sandbox.example");
     }, 120_000); // a framework import and a server start: seconds on an idle machine, more on a busy one
   }
+});
+
+describe("the README's tools/list size table", () => {
+  // The sizes are facts of the catalog and the listing code, the same on every machine: the table must be today's.
+  const table = README.slice(README.indexOf("Measured `tools/list` sizes"));
+  const rows = [...table.matchAll(/^\| (default \(no flags\)|`[^`]+`) \| (\d+) \| ([\d,]+) \| ([\d,]+) \|$/gm)];
+  const input = (label: string): Record<string, string> => {
+    if (label.startsWith("default")) return {};
+    const flags = label.replace(/`/g, "").split(/\s+/);
+    return { toolsets: flags[flags.indexOf("--toolsets") + 1]!, ...(flags.includes("--read-only") ? { readOnly: "1" } : {}) };
+  };
+
+  it("has its rows", () => expect(rows.length).toBeGreaterThanOrEqual(8));
+
+  it.each(rows.map((r) => [r[1]!, Number(r[2]), Number(r[3]!.replace(/,/g, "")), Number(r[4]!.replace(/,/g, ""))] as const))(
+    "%s: %i tools, %i bytes, %i tokens, as listed now",
+    async (label, tools, bytes, tokens) => {
+      const size = await listSize(label, input(label));
+      expect({ tools: size.tools, bytes: size.bytes, tokens: size.tokens }).toEqual({ tools, bytes, tokens });
+    },
+  );
 });
