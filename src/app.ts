@@ -67,7 +67,13 @@ class NoticingTokenProvider implements TokenProvider {
     private readonly gate?: ScopeGate,
   ) {}
   async getToken(signal?: AbortSignal, call?: TokenNotices): Promise<AccessToken> {
-    const token = await this.inner.getToken(signal, call);
+    return this.seen(await this.inner.getToken(signal, call), call);
+  }
+  peek(call?: TokenNotices): AccessToken | undefined {
+    const token = this.inner.peek?.(call);
+    return token && this.seen(token, call);
+  }
+  private seen(token: AccessToken, call: TokenNotices | undefined): AccessToken {
     if (token.scopes) this.gate?.learn(token.scopes);
     if (token.accessToken !== this.last) {
       if (this.last !== undefined) call?.notice("info", `Obtained a fresh Zoom access token (${this.what}).`);

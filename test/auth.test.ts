@@ -288,3 +288,91 @@ describe("the token request's timer", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
+
+describe("the call's deadline covers its wait for a token", () => {
+  let h: Harness;
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    vi.useRealTimers();
+    await h?.close();
+  });
+
+  /**
+   * A token endpoint that answers after `delayMs` of fake time. `arrived` resolves once the request is
+   * in and its answer's timer armed, so the test moves the clock only from then on.
+   */
+  const slowTokens = (delayMs: number) => {
+    const healthy = h.fake.tokenResponder;
+    let arrive!: () => void;
+    const arrived = new Promise<void>((resolve) => (arrive = resolve));
+    h.fake.tokenResponder = (req) => {
+      arrive();
+      return { ...healthy(req), delayMs };
+    };
+    return arrived;
+  };
+
+  it("a token endpoint slower than ZOOM_CALL_TIMEOUT_MS ends the call at its deadline; the one token request carries on and serves a later call", async () => {
+    h = await startHarness({ config: { callTimeoutMs: "1000" }, fakeOptions: { permissive: true } });
+    const arrived = slowTokens(5000);
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const first = h.call("get_meeting", { meetingId: "1" });
+    await arrived;
+    // The first call's deadline passes at 1 s; at 4.5 s a second call joins the token request still under way.
+    await vi.advanceTimersByTimeAsync(4500);
+    const second = h.call("get_meeting", { meetingId: "2" });
+    // The token comes at 5 s, within the second call's deadline (5.5 s).
+    await vi.advanceTimersByTimeAsync(500);
+
+    const [late, next] = await Promise.all([first, second]);
+    expect(textOf(late)).toBe(
+      `The call did not finish within its 1000 ms deadline (${envName("callTimeoutMs")}) while waiting for a Zoom access token. ` +
+        "No request reached Zoom, so nothing was changed. The token request goes on, so calling again shortly may find the token ready.",
+    );
+    expect(late.isError).toBe(true);
+    expect(next.isError).toBeFalsy();
+    expect(h.fake.tokenRequests).toHaveLength(1);
+    expect(h.fake.requests.map((r) => r.path)).toEqual(["/meetings/2"]);
+    expect(h.logs.find((l) => l.includes('"msg":"tool call"'))).toContain('"error":"timeout"');
+  });
+
+  it("a call cancelled while it waits for a token still ends as cancelled, and its deadline timer is cleared", async () => {
+    h = await startHarness({ config: { callTimeoutMs: "1000" } });
+    const arrived = slowTokens(5000);
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const armed = vi.spyOn(globalThis, "setTimeout");
+    const cleared = vi.spyOn(globalThis, "clearTimeout");
+    const controller = new AbortController();
+    const pending = h.client.callTool({ name: "get_meeting", arguments: { meetingId: "1" } }, undefined, { signal: controller.signal });
+    await arrived;
+    await vi.advanceTimersByTimeAsync(500);
+    controller.abort("changed my mind");
+    await expect(pending).rejects.toThrow();
+    await h.app.calls.idle();
+    expect(h.logs.find((l) => l.includes('"msg":"tool call"'))).toContain('"status":"aborted"');
+    // The deadline's timer is the one armed for the call's 1000 ms (the harness's clock stands still).
+    const deadline = armed.mock.calls.findIndex(([, ms]) => ms === 1000);
+    expect(deadline).toBeGreaterThanOrEqual(0);
+    expect(cleared).toHaveBeenCalledWith(armed.mock.results[deadline]!.value);
+    expect(h.fake.requests).toHaveLength(0);
+  });
+
+  it("a cached token is used without arming a timer for the deadline", async () => {
+    h = await startHarness({ config: { callTimeoutMs: "43210" }, fakeOptions: { permissive: true } });
+    expect((await h.call("get_meeting", { meetingId: "1" })).isError).toBeFalsy();
+    // That token has expired: the next call waits for a fresh one.
+    h.clock.now += 3600_000;
+    const armed = vi.spyOn(globalThis, "setTimeout");
+    const cleared = vi.spyOn(globalThis, "clearTimeout");
+    const deadlineTimers = () => armed.mock.results.filter((_, i) => armed.mock.calls[i]![1] === 43_210).map((r) => r.value as unknown);
+    // The wait is bounded by a timer for what is left of the deadline (all of it: the harness's clock stands still),
+    // cleared when the token comes.
+    expect((await h.call("get_meeting", { meetingId: "2" })).isError).toBeFalsy();
+    expect(deadlineTimers()).toHaveLength(1);
+    expect(cleared).toHaveBeenCalledWith(deadlineTimers()[0]);
+    // The fresh token is cached now: no timer.
+    expect((await h.call("get_meeting", { meetingId: "3" })).isError).toBeFalsy();
+    expect(deadlineTimers()).toHaveLength(1);
+    expect(h.fake.tokenRequests).toHaveLength(2);
+  });
+});

@@ -82,13 +82,18 @@ export class ServerToServerTokenProvider implements TokenProvider {
   }
 
   async getToken(signal?: AbortSignal): Promise<AccessToken> {
-    const cached = this.cached;
-    if (cached && this.fresh(cached)) return cached;
+    const cached = this.peek();
+    if (cached) return cached;
     this.inflight ??= this.obtain().finally(() => {
       this.inflight = undefined;
     });
     // A caller that is cancelled stops waiting; the shared request carries on for the others.
     return signal ? raceAbort(this.inflight, signal) : this.inflight;
+  }
+
+  peek(): AccessToken | undefined {
+    const cached = this.cached;
+    return cached && this.fresh(cached) ? cached : undefined;
   }
 
   /**

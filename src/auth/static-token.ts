@@ -4,10 +4,17 @@ import { AuthError, type AccessToken, type TokenProvider } from "./types.js";
 /** Serves a ready bearer token (the accessToken setting). It cannot be refreshed. */
 export class StaticTokenProvider implements TokenProvider {
   readonly refreshable = false;
-  constructor(private readonly token: string) {}
+  private readonly token: AccessToken;
+  constructor(accessToken: string) {
+    this.token = { accessToken };
+  }
 
   async getToken(): Promise<AccessToken> {
-    return { accessToken: this.token };
+    return this.token;
+  }
+
+  peek(): AccessToken {
+    return this.token;
   }
 
   invalidate(): boolean {

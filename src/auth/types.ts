@@ -18,6 +18,12 @@ export interface TokenProvider {
    */
   getToken(signal?: AbortSignal, call?: TokenNotices): Promise<AccessToken>;
   /**
+   * The usable token held now, when getToken would return it without waiting; otherwise undefined.
+   * Synchronous, so a caller that bounds the wait for getToken (the call's deadline) arms no timer
+   * for the common case of a cached token.
+   */
+  peek?(call?: TokenNotices): AccessToken | undefined;
+  /**
    * Drops `token` from the cache after Zoom rejected it. Returns true when a fresh token can be
    * fetched, so the caller may retry once.
    */

@@ -3,13 +3,13 @@
  * refreshes it once on a 401, waits out per-second rate limits, retries idempotent calls after
  * server errors, and turns every failure into a `ZoomFailure` value instead of an exception.
  *
- * Bounds: one deadline per call covers every attempt, every body byte and every wait between
- * attempts; each attempt has its own timeout that covers its body too; bodies are read up to a
- * size limit. ky builds each request; the transport under it (transport.ts) is a keep-alive
- * node:http(s) fetch that enforces the per-attempt bounds.
+ * Bounds: one deadline per call covers every attempt, every body byte, every wait between
+ * attempts and every wait for a token; each attempt has its own timeout that covers its body too;
+ * bodies are read up to a size limit. ky builds each request; the transport under it
+ * (transport.ts) is a keep-alive node:http(s) fetch that enforces the per-attempt bounds.
  */
 import type { KyInstance, Options as KyOptions } from "ky";
-import { AuthError, type TokenProvider } from "../auth/index.js";
+import { AuthError, type AccessToken, type TokenProvider } from "../auth/index.js";
 import type { Logger } from "../logger.js";
 import type { CallScope } from "../transports/calls.js";
 import type { RateLimitLabel } from "../tools/define.js";
@@ -217,7 +217,9 @@ export class ZoomClient {
     let token: string;
     let apiUrl: string | undefined;
     try {
-      const got = await this.options.auth.getToken(options.signal, options.call);
+      // A cached token is taken at once: no promise, no timer.
+      const got = this.options.auth.peek?.(options.call) ?? (await this.tokenWithin(options, state));
+      if ("ok" in got) return got;
       token = got.accessToken;
       apiUrl = got.apiUrl;
     } catch (error) {
@@ -243,6 +245,29 @@ export class ZoomClient {
     }
     state.reached = true;
     return this.afterAnswer(request, answer, token, options, state);
+  }
+
+  /**
+   * Waits for a token within what is left of the call's deadline; a failure when the deadline comes
+   * first. Only this call stops waiting: the token request is shared by every waiting call (single
+   * flight) and bounded by its own timeout (timeoutMs), so it goes on and caches its token for the next
+   * call. One plain timer, not an AbortSignal (on Node 20 each one weighs on the GC); a cancelled call
+   * ends its getToken itself.
+   */
+  private async tokenWithin(options: SendOptions, state: CallState): Promise<AccessToken | ZoomFailure> {
+    const leftMs = state.deadline - this.now();
+    if (leftMs <= 0) return this.deadlineFailure(state);
+    let timer: NodeJS.Timeout | undefined;
+    const passed = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), leftMs)));
+    let got: AccessToken | undefined;
+    try {
+      got = await Promise.race([this.options.auth.getToken(options.signal, options.call), passed]);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (got) return got;
+    // A cancellation that came with the deadline still ends the call as cancelled.
+    return options.signal?.aborted ? this.stopped(options, state) : this.deadlineFailure(state, "token");
   }
 
   private async attempt(request: ZoomRequest, encoded: Encoded, token: string, apiUrl: string | undefined, options: SendOptions, remainingMs: number): Promise<Answer | TransportError> {
@@ -384,11 +409,17 @@ export class ZoomClient {
     return failure("aborted", "The call was cancelled.", state.retries);
   }
 
-  private deadlineFailure(state: CallState): ZoomFailure {
+  /** `waiting`: the call was still waiting for a token, not for Zoom, when its deadline passed. */
+  private deadlineFailure(state: CallState, waiting?: "token"): ZoomFailure {
     const reached = state.reached
       ? "A request had already reached Zoom, so a change may have been applied: check before calling again."
       : "No request reached Zoom, so nothing was changed.";
-    return failure("timeout", `The call did not finish within its ${this.callTimeoutMs} ms deadline (${envName("callTimeoutMs")}) after ${state.attempts} attempt(s). ${reached}`, state.retries);
+    const attempts = `after ${state.attempts} attempt(s)`;
+    const forToken = "while waiting for a Zoom access token";
+    const when = waiting !== "token" ? attempts : state.attempts ? `${attempts}, ${forToken}` : forToken;
+    // The token request outlives the call (see tokenWithin), so the next call may well find its token.
+    const next = waiting === "token" ? " The token request goes on, so calling again shortly may find the token ready." : "";
+    return failure("timeout", `The call did not finish within its ${this.callTimeoutMs} ms deadline (${envName("callTimeoutMs")}) ${when}. ${reached}${next}`, state.retries);
   }
 
   /** Waits between attempts. Returns false when the call was cancelled meanwhile. */
