@@ -97,7 +97,7 @@ export const SETTINGS = {
     group: "zoom",
     env: "ZOOM_CALL_TIMEOUT_MS",
     default: "55000",
-    doc: "deadline of one tool call, in ms: every attempt, answer body and wait between attempts (below the usual 60 s client timeout)",
+    doc: "deadline of one tool call, in ms: every attempt, answer body, wait between attempts and wait for a token (below the usual 60 s client timeout)",
     schema: int(1, 3_600_000),
   }),
   maxResponseBytes: setting({
