@@ -48,6 +48,14 @@ let ajv: AjvJsonSchemaValidator | undefined;
 const sharedValidator: jsonSchemaValidator = { getValidator: (schema) => (ajv ??= new AjvJsonSchemaValidator()).getValidator(schema) };
 const loadCallPath = () => (callPath ??= importCallPath());
 
+/**
+ * The call path's import, once a listing or a call has started it (else undefined). A process that
+ * only lists tools and then tears down its module loader (a test file) awaits it first.
+ */
+export function callPathLoading(): Promise<unknown> | undefined {
+  return callPath;
+}
+
 export interface ServerDeps {
   readonly client: ZoomClient;
   readonly logger: Logger;
