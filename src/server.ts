@@ -21,6 +21,7 @@ import type { FileAccess } from "./tools/files.js";
 import type { MetaTool } from "./tools/discovery.js";
 import type { ExecuteContext } from "./tools/execute.js";
 import { toInputJsonSchema } from "./tools/json-schema.js";
+import { listingEntry } from "./tools/listing-text.js";
 import { VERSION } from "./version.js";
 
 /**
@@ -164,6 +165,10 @@ export function createServer(options: ServerOptions, deps: ServerDeps): Server {
       ...meta.map((t) => ({ name: t.name, title: t.title, description: t.description, inputSchema: advertisedSchema(metaSchema(t)) as Tool["inputSchema"], annotations: t.annotations })),
       ...options.tools.filter((tool) => deps.gate?.visible(tool) ?? true).map((tool) => {
         const fields = options.compact?.get(tool.name);
+        // The catalog's listed schema as text: written as it is over stdio, parsed only if something reads it.
+        if (!fields && tool.listedSchemaText !== undefined) {
+          return listingEntry({ name: tool.name, title: tool.title, description: tool.description, annotations: annotationsFor(tool) }, tool.listedSchemaText, () => tool.listedSchema as Tool["inputSchema"]);
+        }
         const schema = tool.listedSchema ?? advertisedSchema(tool.inputSchema);
         return {
           name: tool.name,

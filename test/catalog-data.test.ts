@@ -86,9 +86,10 @@ describe("the start index (what the build writes into dist/catalog)", () => {
     for (const file of toolsetFiles()) copyFileSync(new URL(file, CATALOG_DIR), join(dir, file));
     const fromIndex = loadCatalog(url());
     for (const tool of catalog.tools) {
-      const { searchParams, ...indexed } = { ...fromIndex.tool(tool.name)! };
+      const { searchParams, listedSchemaText, ...indexed } = { ...fromIndex.tool(tool.name)! };
       expect(indexed, tool.name).toEqual(JSON.parse(JSON.stringify(tool)));
       expect(searchParams, tool.name).toEqual(paramNames(tool.inputSchema));
+      expect(JSON.parse(listedSchemaText!), tool.name).toEqual(tool.listedSchema);
     }
   });
 

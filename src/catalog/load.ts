@@ -77,9 +77,12 @@ export const START_INDEX = "start-index.json";
 /** What a start-index entry leaves to its toolset's file, read when one of these is first asked for. */
 const AT_FIRST_USE = ["inputSchema", "source", "override"] as const;
 
+/** A start-index entry: the listed schema is kept as JSON text, and parsed only when something reads `listedSchema`. */
+type StartEntry = Omit<CatalogEntry, (typeof AT_FIRST_USE)[number] | "listedSchema"> & { readonly params: readonly string[] };
+
 interface StartIndex {
   readonly toolsets: readonly string[];
-  readonly tools: readonly (Omit<CatalogEntry, (typeof AT_FIRST_USE)[number]> & { readonly params: readonly string[] })[];
+  readonly tools: readonly StartEntry[];
 }
 
 /** Writes the start index of the toolset files in `from` into `to` (the build does, for dist/catalog). */
@@ -89,8 +92,8 @@ export function writeStartIndex(from: URL, to: URL): void {
     toolsets: files.map((file) => file.toolset),
     tools: files.flatMap((file) =>
       file.tools.map((tool) => {
-        const { inputSchema, source: _source, override: _override, ...rest } = tool;
-        return { ...rest, params: paramNames(inputSchema) };
+        const { inputSchema, source: _source, override: _override, listedSchema, ...rest } = tool;
+        return { ...rest, ...(listedSchema ? { listedSchemaText: JSON.stringify(listedSchema) } : {}), params: paramNames(inputSchema) };
       }),
     ),
   };
@@ -116,7 +119,15 @@ function catalogTools(dir: URL): ToolSpec[] {
     if (!entry) throw new Error(`catalog: ${START_INDEX} lists ${name}, which ${toolset}.json does not have; rebuild (npm run build)`);
     return entry;
   };
-  return index.tools.map((stub) => deferred(stub, AT_FIRST_USE, () => entryOf(stub.toolset, stub.name)));
+  return index.tools.map((stub) => {
+    const tool = deferred(stub, AT_FIRST_USE, () => entryOf(stub.toolset, stub.name));
+    const text = stub.listedSchemaText;
+    if (text !== undefined) {
+      let parsed: ToolSpec["listedSchema"];
+      Object.defineProperty(tool, "listedSchema", { get: () => (parsed ??= JSON.parse(text) as ToolSpec["listedSchema"]), enumerable: true });
+    }
+    return tool;
+  });
 }
 
 /**

@@ -61,6 +61,11 @@ export interface ToolSpec {
    * catalog stores it, computed by the generator; a tool without it gets it computed when listed.
    */
   readonly listedSchema?: JsonSchema;
+  /**
+   * `listedSchema` as JSON text, where the catalog keeps it so (the start index, src/catalog/load.ts):
+   * a listing can then be written without parsing and serialising it again (src/tools/listing-text.ts).
+   */
+  readonly listedSchemaText?: string;
 }
 
 export interface ToolAnnotations {

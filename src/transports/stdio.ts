@@ -2,6 +2,7 @@ import process from "node:process";
 import type { Readable, Writable } from "node:stream";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { deserializeMessage, serializeMessage } from "@modelcontextprotocol/sdk/shared/stdio.js";
+import { serializeWithText } from "../tools/listing-text.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { envName } from "../config.js";
@@ -72,7 +73,8 @@ export class BoundedStdioTransport implements Transport {
 
   send(message: JSONRPCMessage): Promise<void> {
     return new Promise((resolve) => {
-      if (this.stdout.write(serializeMessage(message))) resolve();
+      // A listing whose schemas are JSON text already is written without parsing them (src/tools/listing-text.ts).
+      if (this.stdout.write(serializeWithText(message) ?? serializeMessage(message))) resolve();
       else this.stdout.once("drain", resolve);
     });
   }
