@@ -108,14 +108,9 @@ function catalogTools(dir: URL): ToolSpec[] {
   const url = new URL(START_INDEX, dir);
   if (!existsSync(url)) return readCatalogFiles(dir).flatMap((file) => file.tools);
   const index = JSON.parse(readFileSync(url, "utf8")) as StartIndex;
-  const files = new Map<string, ReadonlyMap<string, CatalogEntry>>();
+  const fileOf = toolsetFiles(dir, false);
   const entryOf = (toolset: string, name: string): CatalogEntry => {
-    let file = files.get(toolset);
-    if (!file) {
-      const read = JSON.parse(readFileSync(new URL(`${toolset}.json`, dir), "utf8")) as CatalogFile;
-      files.set(toolset, (file = new Map(read.tools.map((t) => [t.name, t]))));
-    }
-    const entry = file.get(name);
+    const entry = fileOf(`${toolset}.json`).get(name);
     if (!entry) throw new Error(`catalog: ${START_INDEX} lists ${name}, which ${toolset}.json does not have; rebuild (npm run build)`);
     return entry;
   };
@@ -136,17 +131,9 @@ function catalogTools(dir: URL): ToolSpec[] {
  * touch them, and start-up stays as fast as with the catalog alone).
  */
 export function loadCatalog(dir: URL = CATALOG_DIR): Catalog {
-  const files = new Map<string, ReadonlyMap<string, CatalogEntry>>();
-  const fileOf = (toolset: string): ReadonlyMap<string, CatalogEntry> => {
-    let file = files.get(toolset);
-    if (!file) {
-      const url = new URL(`extended/${toolset}.json`, dir);
-      const read = /^[a-z0-9_]+$/.test(toolset) && existsSync(url) ? (JSON.parse(readFileSync(url, "utf8")) as CatalogFile) : { tools: [] };
-      file = new Map(read.tools.map((t) => [t.name, t]));
-      files.set(toolset, file);
-    }
-    return file;
-  };
+  const extendedFile = toolsetFiles(dir, true);
+  // An id that is no toolset's (it comes from a request) names no file.
+  const fileOf = (toolset: string): ReadonlyMap<string, CatalogEntry> => (/^[a-z0-9_]+$/.test(toolset) ? extendedFile(`extended/${toolset}.json`) : NO_TOOLS);
   const schemasOf = (toolset: string, name: string): CatalogEntry => fileOf(toolset).get(name)!;
   let index: { tools: ToolSpec[]; toolsets: Map<string, ExtendedToolset> } | undefined;
   const extended = () => {
@@ -162,6 +149,25 @@ export function loadCatalog(dir: URL = CATALOG_DIR): Catalog {
     toolsets: () => extended().toolsets,
     toolset: (id) => [...fileOf(id).values()],
   });
+}
+
+const NO_TOOLS: ReadonlyMap<string, CatalogEntry> = new Map();
+
+/**
+ * Toolset files, each read once on first use, as name -> entry. `path` names a file in `dir`; when
+ * `optional`, a file that is not there reads as no tools.
+ */
+function toolsetFiles(dir: URL, optional: boolean): (path: string) => ReadonlyMap<string, CatalogEntry> {
+  const files = new Map<string, ReadonlyMap<string, CatalogEntry>>();
+  return (path) => {
+    let file = files.get(path);
+    if (!file) {
+      const url = new URL(path, dir);
+      const read = optional && !existsSync(url) ? { tools: [] } : (JSON.parse(readFileSync(url, "utf8")) as CatalogFile);
+      files.set(path, (file = new Map(read.tools.map((t) => [t.name, t]))));
+    }
+    return file;
+  };
 }
 
 /** What an extended tool's index entry leaves to its toolset's file. */
