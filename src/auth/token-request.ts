@@ -8,6 +8,7 @@
 import type { KyInstance } from "ky";
 import { DEFAULT_OAUTH_TOKEN_URL, envName } from "../config.js";
 import type { Logger } from "../logger.js";
+import { describeError } from "../http/transport.js";
 import { AuthError } from "./types.js";
 
 /** A token answer is a few hundred bytes; an answer this large is something else (a page, a proxy's error). */
@@ -44,7 +45,7 @@ export async function requestToken(http: KyInstance, request: TokenRequest): Pro
     try {
       response = await http.post(url, { headers: request.headers, body: request.body, signal: controller.signal });
     } catch (error) {
-      const reason = controller.signal.aborted ? `no answer within ${timeoutMs} ms (${envName("timeoutMs")})` : describeNetworkError(error);
+      const reason = controller.signal.aborted ? `no answer within ${timeoutMs} ms (${envName("timeoutMs")})` : describeError(error);
       logger.warn({ tokenUrl: url, err: reason }, "could not reach the Zoom token endpoint");
       throw new AuthError(`Could not reach the Zoom token endpoint ${url}: ${reason}`);
     }
@@ -90,7 +91,7 @@ async function readAnswer(reader: ReadableStreamDefaultReader<Uint8Array> | unde
       if (expired()) return stalled();
       return fail(
         "the Zoom token endpoint's answer was cut off",
-        `The Zoom token endpoint ${url} sent its headers (HTTP ${response.status}), then the answer was cut off: ${describeNetworkError(error)}. No token was cached, so the next call asks again.`,
+        `The Zoom token endpoint ${url} sent its headers (HTTP ${response.status}), then the answer was cut off: ${describeError(error)}. No token was cached, so the next call asks again.`,
       );
     }
     // A read the timer cancelled ends as `done` too.
@@ -111,12 +112,4 @@ function parseObject(text: string): Record<string, unknown> {
   } catch {
     return {};
   }
-}
-
-function describeNetworkError(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    return cause?.code ? `${error.message} (${cause.code})` : error.message;
-  }
-  return String(error);
 }

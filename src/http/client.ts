@@ -18,7 +18,7 @@ import { interpret, type Answer, type ZoomFile } from "./answer.js";
 import { backoffDelay, type RetryPolicy } from "./policy.js";
 import { classifyRateLimit, parseRetryAfter, type RateLimitInfo } from "./rate-limit.js";
 import { loadKy } from "./lazy-ky.js";
-import { boundedFetch, bufferedBody, TransportError, type AttemptInit, type AttemptOptions, type NodeFetch } from "./transport.js";
+import { boundedFetch, bufferedBody, describeError, TransportError, type AttemptInit, type AttemptOptions, type NodeFetch } from "./transport.js";
 import { joinUrl } from "./url.js";
 import { envName } from "../config.js";
 
@@ -468,14 +468,6 @@ function retriesNote(retries: number, cap?: number): string {
 function failure(kind: FailureKind, message: string, retries: number, extra: Partial<Omit<ZoomFailure, "ok" | "kind" | "message" | "retries">> = {}): ZoomFailure {
   const clean = Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined));
   return { ok: false, kind, message, retries, ...clean };
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ? `${error.message} (${cause.code})` : error.message;
-  }
-  return String(error);
 }
 
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {

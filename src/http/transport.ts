@@ -86,6 +86,15 @@ export function tooLarge(maxBytes: number, status: number | undefined, declared?
   );
 }
 
+/** A failed fetch in words: its message, and the system error code under it (ECONNREFUSED, UND_ERR_SOCKET) when there is one. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    return cause?.code ? `${error.message} (${cause.code})` : error.message;
+  }
+  return String(error);
+}
+
 /** Why an attempt's timer fired: the call's deadline, or the per-attempt timeout, named by its setting. */
 export function timedOut(attempt: AttemptOptions): string {
   return attempt.deadline ? "the call's deadline passed" : `Zoom did not answer within ${attempt.timeoutMs} ms (${envName("timeoutMs")})`;
