@@ -386,7 +386,7 @@ export class ZoomClient {
       return failure("rate_limit", `Zoom's ${limitName} is used up${zoomMessage ? `: ${zoomMessage}` : ""}. It resets at ${info.resetAt!.toISOString()}; do not retry before then.`, state.retries, extra);
     }
     const asked = info.retryAfterMs !== undefined ? Math.ceil(info.retryAfterMs / 1000) : undefined;
-    const tried = `Zoom's ${limitName} was still exceeded after ${state.retries} ${state.retries === 1 ? "retry" : "retries"} and ${Math.round(state.waited / 1000)} s of waiting`;
+    const tried = `Zoom's ${limitName} was still exceeded after ${retryCount(state.retries)} and ${Math.round(state.waited / 1000)} s of waiting`;
     // A Retry-After over the fixed cap ends the call whatever the budget, so only the budget's failure names its setting.
     const overCap = info.retryAfterMs !== undefined && info.retryAfterMs > retry.maxRetryAfterMs;
     const final = failure(
@@ -461,8 +461,13 @@ function unsure(method: string, idempotent: boolean, error: TransportError): str
  */
 function retriesNote(retries: number, cap?: number): string {
   if (!retries) return cap === 0 ? ` (not retried: ${envName("maxRetries")} is 0)` : "";
-  const count = `after ${retries} ${retries === 1 ? "retry" : "retries"}`;
+  const count = `after ${retryCount(retries)}`;
   return cap === undefined ? ` (${count})` : ` (${count}; ${envName("maxRetries")} is ${cap})`;
+}
+
+/** "1 retry", "3 retries". */
+function retryCount(n: number): string {
+  return `${n} ${n === 1 ? "retry" : "retries"}`;
 }
 
 function failure(kind: FailureKind, message: string, retries: number, extra: Partial<Omit<ZoomFailure, "ok" | "kind" | "message" | "retries">> = {}): ZoomFailure {
